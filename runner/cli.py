@@ -1,0 +1,105 @@
+"""The command line: parse → options → the command's `run` → exit code.
+
+Global options work before or after the command (`jobrunner --jobs-dir X lint` and
+`jobrunner lint --jobs-dir X` are the same), as SPEC §4 promises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from runner import __version__
+from runner.errors import JobrunnerError
+from runner.exitcodes import ExitCode
+from runner.options import GlobalOptions
+
+
+def _command_modules() -> list[ModuleType]:
+    """Every sub-command module, in the order `--help` lists them."""
+    return []
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Global options; on sub-parsers their defaults are suppressed so either place works."""
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("global options")
+    group.add_argument(
+        "--jobs-dir",
+        metavar="DIR",
+        default=default,
+        help="definitions directory (env JOBRUNNER_JOBS_DIR, default ./jobs.d)",
+    )
+    group.add_argument(
+        "--state-file",
+        metavar="FILE",
+        default=default,
+        help="state file (else JOBRUNNER_STATE_FILE, /etc/jobrunner/jobrunner.env, ...)",
+    )
+    group.add_argument(
+        "--timezone",
+        metavar="TZ",
+        default=default,
+        help="zone for time periods that set none and have no Defaults.timezone",
+    )
+    group.add_argument(
+        "--log-format",
+        choices=["auto", "console", "json"],
+        default=default,
+        help="log format (auto: console on a terminal, JSON lines otherwise)",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="log every decision",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every command."""
+    parser = argparse.ArgumentParser(
+        prog="jobrunner",
+        description="Run recurring jobs defined as YAML files in a git repository.",
+    )
+    parser.add_argument("--version", action="version", version=f"jobrunner {__version__}")
+    _add_global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in _command_modules():
+        child = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(child)
+        _add_global_options(child, suppress=True)
+        child.set_defaults(_module=module)
+    return parser
+
+
+def _normalise_argv(argv: list[str]) -> list[str]:
+    """`run forever` is accepted as `run --forever`, as in the runner our users know."""
+    if "run" in argv:
+        at = argv.index("run")
+        if at + 1 < len(argv) and argv[at + 1] == "forever":
+            return [*argv[: at + 1], "--forever", *argv[at + 2 :]]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `jobrunner` console script; returns the exit code."""
+    args = build_parser().parse_args(_normalise_argv(list(sys.argv[1:] if argv is None else argv)))
+    options = GlobalOptions.from_values(
+        jobs_dir=args.jobs_dir,
+        state_file=args.state_file,
+        timezone=args.timezone,
+        log_format=args.log_format,
+        verbose=args.verbose,
+    )
+    module: ModuleType = args._module
+    try:
+        return int(module.run(args, options))
+    except JobrunnerError as exc:
+        print(f"jobrunner: error: {exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,63 @@
+"""Durations as written in definitions and on the command line (SPEC §4).
+
+Accepted: integer seconds (`90`, or the YAML integer 90) or unit groups, largest unit first,
+each unit at most once: `90s`, `15m`, `1h30m`, `1d`, `1w2d`. Units: w, d, h, m, s.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from runner.errors import DurationError
+
+ACCEPTED_FORMS = "integer seconds (90) or units largest first: 90s, 15m, 1h30m, 1d, 1w"
+
+_UNIT_SECONDS = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
+_DURATION_RE = re.compile(
+    r"(?:(?P<w>\d+)w)?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?"
+)
+
+
+def parse_duration(value: object) -> timedelta:
+    """Read a duration; raise `DurationError` that shows the accepted forms.
+
+    Booleans are refused even though Python treats them as integers, and so are negative
+    numbers: `interval: yes` or `-5` are mistakes, not durations.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise DurationError(f"{value!r} is not a duration; use {ACCEPTED_FORMS}")
+    if isinstance(value, int):
+        if value < 0:
+            raise DurationError(f"{value} is negative; use {ACCEPTED_FORMS}")
+        return timedelta(seconds=value)
+    text = value.strip()
+    if text.isdigit():
+        return timedelta(seconds=int(text))
+    match = _DURATION_RE.fullmatch(text)
+    if not text or match is None or not any(match.groups()):
+        raise DurationError(f"{value!r} is not a duration; use {ACCEPTED_FORMS}")
+    seconds = sum(int(n) * _UNIT_SECONDS[unit] for unit, n in match.groupdict().items() if n)
+    return timedelta(seconds=seconds)
+
+
+def format_duration(delta: timedelta) -> str:
+    """Write a duration the way definitions do: `1h30m`, `45s`, `0s`; sub-seconds are dropped."""
+    seconds = int(delta.total_seconds())
+    if seconds <= 0:
+        return "0s" if seconds == 0 else "-" + format_duration(-delta)
+    parts = []
+    for unit, size in _UNIT_SECONDS.items():
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
+def parse_size(value: str) -> int:
+    """Read a byte size such as `256M`, `1G`, `512k` or `1048576` (binary units)."""
+    match = re.fullmatch(r"(\d+)\s*([kKmMgGtT]?)(i?[bB])?", value.strip())
+    if match is None:
+        raise ValueError(f"{value!r} is not a size; use bytes or a suffix: 512K, 256M, 1G")
+    factor = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+    return int(match.group(1)) * factor[match.group(2).lower()]
