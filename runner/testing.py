@@ -1,0 +1,56 @@
+"""Public fakes for the seams (STYLE.md): a clock you advance by hand and a period given as
+an explicit list of intervals. Tests of jobrunner and of plugins may use them."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+
+class FakeClock:
+    """A clock that only moves when told to; `now()` and `monotonic()` move together."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+        self._now = start.astimezone(UTC)
+        self._monotonic = 1000.0
+
+    def now(self) -> datetime:
+        """The fake current instant (UTC)."""
+        return self._now
+
+    def monotonic(self) -> float:
+        """Seconds that advance with `advance` but not with `set` (a wall-clock step)."""
+        return self._monotonic
+
+    def advance(self, delta: timedelta) -> None:
+        """Let `delta` of time pass."""
+        self._now += delta
+        self._monotonic += delta.total_seconds()
+
+    def set(self, at: datetime) -> None:
+        """Step the wall clock to `at` (forwards or backwards), as NTP or an operator might."""
+        self._now = at.astimezone(UTC)
+
+
+class ListPeriod:
+    """A period that is active on explicit half-open UTC intervals (sorted, disjoint)."""
+
+    def __init__(self, intervals: Iterable[tuple[datetime, datetime]]) -> None:
+        self._intervals = sorted((a.astimezone(UTC), b.astimezone(UTC)) for a, b in intervals)
+        self._edges = [edge for pair in self._intervals for edge in pair]
+
+    def is_active(self, at: datetime) -> bool:
+        """Whether `at` lies in one of the intervals."""
+        return bisect.bisect_right(self._edges, at.astimezone(UTC)) % 2 == 1
+
+    def segments(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """The intervals clipped to [start, end)."""
+        return [(max(a, start), min(b, end)) for a, b in self._intervals if a < end and b > start]
+
+    def next_change(self, after: datetime) -> datetime | None:
+        """The first edge strictly after `after`, or None."""
+        index = bisect.bisect_right(self._edges, after.astimezone(UTC))
+        return self._edges[index] if index < len(self._edges) else None
