@@ -1,0 +1,42 @@
+"""Run the real `jobrunner` CLI as a subprocess, isolated from the caller's environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "SYSTEMROOT")
+
+
+def cli_environment(
+    state_file: Path | None, extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """A clean environment: no JOBRUNNER_*, NOTIFY_SOCKET or TZ from the caller."""
+    env = {key: os.environ[key] for key in PASSED_THROUGH if key in os.environ}
+    env["TZ"] = "UTC"
+    if state_file is not None:
+        env["JOBRUNNER_STATE_FILE"] = str(state_file)
+    env.update(extra or {})
+    return env
+
+
+def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    state_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m runner ARGS` and return the finished process (never raises on exit code)."""
+    return subprocess.run(
+        [sys.executable, "-m", "runner", *args],
+        cwd=cwd,
+        env=cli_environment(state_file, env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
