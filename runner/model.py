@@ -9,7 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from runner.timeperiods import TimePeriod
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +96,7 @@ class Definitions:
     root: Path
     jobs: Mapping[str, JobDef] = field(default_factory=dict)
     timeperiod_defs: Mapping[str, TimePeriodDef] = field(default_factory=dict)
-    timeperiods: Mapping[str, Any] = field(default_factory=dict)
+    timeperiods: Mapping[str, TimePeriod] = field(default_factory=dict)
     """Built, composed period objects, by name."""
     defaults: Defaults = field(default_factory=Defaults)
     files: int = 0

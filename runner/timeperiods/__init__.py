@@ -8,5 +8,6 @@ from __future__ import annotations
 
 from runner.timeperiods.findings import RangeFinding, RangeSyntaxError
 from runner.timeperiods.lint import check_ranges
+from runner.timeperiods.period import HORIZON, TimePeriod
 
-__all__ = ["RangeFinding", "RangeSyntaxError", "check_ranges"]
+__all__ = ["HORIZON", "RangeFinding", "RangeSyntaxError", "TimePeriod", "check_ranges"]

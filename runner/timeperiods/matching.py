@@ -1,0 +1,89 @@
+"""Which calendar days a parsed day key matches (TIMEPERIODS.md §2), as a fast predicate.
+
+Ranges whose ends have the same form are occurrences per cycle: the range starting in cycle c
+runs from `first` in c to `last` in c, or in c + 1 when it wraps. A day matches if some
+occurrence covers it and, with `/ N`, lies a multiple of N calendar days after the
+occurrence's first day. Ranges mixing forms are read as Icinga 2 does: both ends in the cycle
+of the day tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from runner.timeperiods.daykeys import DayKey
+from runner.timeperiods.dayspec import (
+    IsoDate,
+    Spec,
+    Weekday,
+    cycle_index,
+    cycle_of,
+    reach_days,
+    resolve,
+    resolve_near,
+)
+
+DayPredicate = Callable[[int], bool]
+_CYCLE_DAYS = {"week": 7, "month": 28, "year": 365}
+
+
+def day_bounds(key: DayKey) -> tuple[int | None, int | None]:
+    """The first and last day the key can match (None: unbounded on that side)."""
+    first = key.first.ordinal if isinstance(key.first, IsoDate) else None
+    end_spec = key.first if key.last is None else key.last
+    last = end_spec.ordinal if isinstance(end_spec, IsoDate) else None
+    return first, last
+
+
+def predicate(key: DayKey) -> DayPredicate:
+    """A function telling whether `key` matches a day (a proleptic Gregorian ordinal)."""
+    first, last = key.first, key.last
+    if last is None:
+        return _single(first)
+    if isinstance(first, Weekday) and isinstance(last, Weekday) and key.step == 1:
+        days = {(first.weekday + i) % 7 for i in range((last.weekday - first.weekday) % 7 + 1)}
+        return lambda day: (day - 1) % 7 in days
+    step = key.step
+    if isinstance(first, IsoDate) and isinstance(last, IsoDate):
+        lo, hi = first.ordinal, last.ordinal
+        return lambda day: lo <= day <= hi and (day - lo) % step == 0
+    starts = _cyclic_starts(first, last) if cycle_of(first) == cycle_of(last) else _mixed_starts
+    return lambda day: any((day - b) % step == 0 for b in starts(first, last, day))
+
+
+def _single(spec: Spec) -> DayPredicate:
+    """A single day: the day `spec` names in the day's own cycle."""
+    if isinstance(spec, Weekday):
+        weekday = spec.weekday
+        return lambda day: (day - 1) % 7 == weekday
+    if isinstance(spec, IsoDate):
+        ordinal = spec.ordinal
+        return lambda day: day == ordinal
+    return lambda day: resolve_near(spec, day) == day
+
+
+StartFinder = Callable[[Spec, Spec, int], Iterator[int]]
+
+
+def _mixed_starts(first: Spec, last: Spec, day: int) -> Iterator[int]:
+    """Icinga 2's reading: both ends relative to the day tested, no wrapping."""
+    begin, end = resolve_near(first, day), resolve_near(last, day)
+    if begin <= day <= end:
+        yield begin
+
+
+def _cyclic_starts(first: Spec, last: Spec) -> StartFinder:
+    """First days of the occurrences (one per cycle, wrapping) that cover a day."""
+    cycle = cycle_of(first)
+    lookback = 1 + (reach_days(first) + reach_days(last)) // _CYCLE_DAYS[cycle]
+
+    def starts(first: Spec, last: Spec, day: int) -> Iterator[int]:
+        here = cycle_index(cycle, day)
+        for index in range(here - lookback, here + 2):
+            begin, end = resolve(first, index), resolve(last, index)
+            if end < begin:
+                end = resolve(last, index + 1)
+            if begin <= day <= end:
+                yield begin
+
+    return starts

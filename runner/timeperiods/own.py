@@ -1,0 +1,126 @@
+"""A period's own instants: its `ranges` turned into UTC intervals, per calendar day.
+
+Wall-clock times become instants as TIMEPERIODS.md §4 says, which is exactly what `fold=0`
+does in `zoneinfo`: a repeated time means its first occurrence, a time in a spring-forward gap
+is read with the offset in force before the jump. A segment made empty by this is dropped.
+
+Segments are computed per UTC block of a week, merged and kept in a small LRU cache, so that
+`is_active` is one dictionary look-up and a bisection.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from runner.timeperiods.daykeys import DayKey
+from runner.timeperiods.intervals import Interval, clip, normalize
+from runner.timeperiods.matching import DayPredicate, day_bounds, predicate
+from runner.timeperiods.timevalues import DAY, TimeRange
+
+BLOCK = 7 * DAY
+_CACHE_BLOCKS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One compiled `ranges` entry."""
+
+    matches: DayPredicate
+    first_day: int | None
+    last_day: int | None
+    ranges: tuple[tuple[int, int], ...]
+
+    def applies(self, day: int) -> bool:
+        """True if the entry's key matches `day`."""
+        if self.first_day is not None and day < self.first_day:
+            return False
+        if self.last_day is not None and day > self.last_day:
+            return False
+        return self.matches(day)
+
+
+def compile_entry(key: DayKey, ranges: tuple[TimeRange, ...]) -> Entry:
+    """Compile a parsed entry into a day predicate and its second ranges."""
+    first, last = day_bounds(key)
+    return Entry(predicate(key), first, last, tuple((r.start, r.end) for r in ranges))
+
+
+class OwnSegments:
+    """The instants produced by a period's own `ranges` in one zone."""
+
+    def __init__(self, entries: list[Entry], zone: ZoneInfo) -> None:
+        self.entries = entries
+        self.zone = zone
+        ends = [end for entry in entries for _, end in entry.ranges]
+        self.reach = max(1, *(math.ceil(end / DAY) for end in ends)) if ends else 1
+        self._blocks: OrderedDict[int, tuple[list[float], list[float]]] = OrderedDict()
+
+    def instant(self, day: int, seconds: int) -> float:
+        """POSIX seconds of wall-clock `seconds` after midnight of `day`, per §4."""
+        extra, seconds = divmod(seconds, DAY)
+        d = date.fromordinal(day + extra)
+        hour, rest = divmod(seconds, 3600)
+        wall = datetime(d.year, d.month, d.day, hour, rest // 60, rest % 60, tzinfo=self.zone)
+        return wall.timestamp()
+
+    def day_segments(self, day: int) -> list[Interval]:
+        """The segments produced by the keys that match `day` (unmerged, empties dropped)."""
+        out: list[Interval] = []
+        for entry in self.entries:
+            if entry.applies(day):
+                for start, end in entry.ranges:
+                    begin, finish = self.instant(day, start), self.instant(day, end)
+                    if finish > begin:
+                        out.append((begin, finish))
+        return out
+
+    def local_day(self, ts: float) -> int:
+        """The calendar day (ordinal) in the zone at instant `ts`."""
+        return datetime.fromtimestamp(ts, self.zone).toordinal()
+
+    def _compute(self, index: int) -> tuple[list[float], list[float]]:
+        """Merged segments clipped to block `index`, as parallel start and end lists."""
+        lo, hi = index * BLOCK, (index + 1) * BLOCK
+        segments: list[Interval] = []
+        for day in range(self.local_day(lo) - self.reach - 1, self.local_day(hi) + 1):
+            segments.extend(self.day_segments(day))
+        merged = clip(normalize(segments), lo, hi)
+        return [s for s, _ in merged], [e for _, e in merged]
+
+    def block(self, index: int) -> tuple[list[float], list[float]]:
+        """Block `index` (a week of UTC seconds), from the LRU cache."""
+        cached = self._blocks.get(index)
+        if cached is not None:
+            self._blocks.move_to_end(index)
+            return cached
+        cached = self._compute(index)
+        self._blocks[index] = cached
+        if len(self._blocks) > _CACHE_BLOCKS:
+            self._blocks.popitem(last=False)
+        return cached
+
+    def is_active(self, ts: float) -> bool:
+        """True if instant `ts` lies in one of the own segments."""
+        starts, ends = self.block(int(ts // BLOCK))
+        i = bisect_right(starts, ts) - 1
+        return i >= 0 and ts < ends[i]
+
+    def intervals(self, lo: float, hi: float) -> list[Interval]:
+        """The merged own intervals inside [lo, hi)."""
+        out: list[Interval] = []
+        for index in range(int(lo // BLOCK), int(hi // BLOCK) + 1):
+            starts, ends = self.block(index)
+            for begin, finish in zip(starts, ends, strict=True):
+                if finish <= lo or begin >= hi or hi <= lo:
+                    continue
+                start, end = max(begin, lo), min(finish, hi)
+                if out and start <= out[-1][1]:
+                    out[-1] = (out[-1][0], end)
+                else:
+                    out.append((start, end))
+        return out
