@@ -157,6 +157,10 @@ def _spec_findings(key: str, spec: Spec, at: int, *, single: bool) -> Iterator[R
         yield _warn(
             key, at, "range-suspicious", f"{key!r} {what}", f"for the last {word} write `{word} -1`"
         )
+    elif isinstance(spec, MonthDay) and not single and spec.n >= 29:
+        yield _warn(key, at, "range-suspicious", f"in months shorter than {spec.n} days "
+                    f"`day {spec.n}` carries over into the next month, and the range with it",
+                    "to end on the last day of every month write `day -1`")  # fmt: skip
     elif isinstance(spec, MonthDay) and single and abs(spec.n) >= 29:
         what = (
             "never matches"

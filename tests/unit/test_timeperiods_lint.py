@@ -34,7 +34,7 @@ def test_deliberate_differences_are_icinga_compat_warnings(
 
 def test_step_on_a_range_warns_about_dst() -> None:
     """A `/ N` step on a range is an icinga-compat warning (Icinga 2 counts seconds)."""
-    part, severity, at, code, message = _one("day 1 - 31 / 2")
+    part, severity, at, code, message = _one("day 1 - 28 / 2")
     assert (part, severity, at, code) == ("key", "warning", 11, "icinga-compat")
     assert "DST" in message
 
@@ -54,6 +54,7 @@ def test_step_on_a_range_warns_about_dst() -> None:
         ("february 10 - day 5", 12, "mixes forms"),
         ("2020-01-03 / 21", 11, "does nothing"),
         ("day 15 / 2", 7, "does nothing"),
+        ("day 20 - 31", 9, "carries over into the next month"),
     ],
 )
 def test_suspicious_keys_warn(key: str, offset: int, words: str) -> None:
