@@ -1,0 +1,83 @@
+"""Where the state lives (SPEC §5), the same answer for every command, and the env file.
+
+Order: `--state-file`, else `JOBRUNNER_STATE_FILE`, else the variables in
+`/etc/jobrunner/jobrunner.env`, else `$STATE_DIRECTORY/state.json`, else
+`/var/lib/jobrunner/state.json` when running as root, else
+`$XDG_STATE_HOME/jobrunner/state.json` (default `~/.local/state/jobrunner/state.json`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
+
+ENV_FILE = Path("/etc/jobrunner/jobrunner.env")
+ROOT_STATE = Path("/var/lib/jobrunner/state.json")
+STATE_VARIABLE = "JOBRUNNER_STATE_FILE"
+
+
+def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
+    """`KEY=VALUE` lines of a systemd `EnvironmentFile=`; missing or unreadable gives {}.
+
+    Blank lines and lines starting with `#` or `;` are skipped, `export ` is allowed, and a
+    value in matching single or double quotes loses them.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    values: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;" or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if key:
+            values[key] = value
+    return values
+
+
+def apply_env_file(environ: MutableMapping[str, str], path: Path = ENV_FILE) -> dict[str, str]:
+    """Set the env file's variables that `environ` lacks (the environment wins); returns
+    what was set. Every command calls this once, after `resolve_state_path`."""
+    applied = {k: v for k, v in read_env_file(path).items() if k not in environ}
+    environ.update(applied)
+    return applied
+
+
+def resolve_state_path(
+    cli_value: Path | None,
+    environ: Mapping[str, str],
+    *,
+    env_file: Path = ENV_FILE,
+    euid: int | None = None,
+) -> tuple[Path, str]:
+    """The state file and, in words, where that choice came from (for `status`)."""
+    if cli_value is not None:
+        return Path(cli_value), "--state-file"
+    if environ.get(STATE_VARIABLE):
+        return Path(environ[STATE_VARIABLE]), f"{STATE_VARIABLE} in the environment"
+    from_file = read_env_file(env_file)
+    if from_file.get(STATE_VARIABLE):
+        return Path(from_file[STATE_VARIABLE]), f"{STATE_VARIABLE} in {env_file}"
+    state_directory = environ.get("STATE_DIRECTORY") or from_file.get("STATE_DIRECTORY")
+    if state_directory:
+        first = state_directory.split(":")[0]
+        return Path(first) / "state.json", "$STATE_DIRECTORY (systemd StateDirectory=)"
+    return _default_path(environ, os.geteuid() if euid is None else euid)
+
+
+def _default_path(environ: Mapping[str, str], euid: int) -> tuple[Path, str]:
+    """The default when nothing names the state: root's, else the XDG state directory."""
+    if euid == 0:
+        return ROOT_STATE, "the default for root"
+    xdg = environ.get("XDG_STATE_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "jobrunner" / "state.json", "$XDG_STATE_HOME"
+    home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+    return home / ".local" / "state" / "jobrunner" / "state.json", "the default for a user"

@@ -1,0 +1,43 @@
+"""What /proc says about this boot and about a process (Linux)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
+
+
+def current_boot_id(path: Path = BOOT_ID_PATH) -> str | None:
+    """The kernel's boot id (changes at every boot), or None where there is none."""
+    try:
+        return path.read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
+def process_start_ticks(pid: int) -> int | None:
+    """When `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return None
+    # The command name (field 2) may contain spaces and parentheses: split after the last ')'.
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    return int(fields[19]) if len(fields) > 19 else None
+
+
+def live_group_members(pgid: int) -> list[int]:
+    """Pids of the processes in group `pgid` that are not zombies (a zombie is already dead
+    and only waits for its parent, or for an init that does not reap, to collect it)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_bytes()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != b"Z":
+            members.append(int(entry.name))
+    return members

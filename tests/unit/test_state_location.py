@@ -1,0 +1,70 @@
+"""Where the state lives: the resolution order of SPEC §5 and the env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from runner.state import apply_env_file, read_env_file, resolve_state_path
+
+ENV_FILE_TEXT = """\
+# jobrunner service settings
+; another comment
+JOBRUNNER_JOBS_DIR="/srv/jobs.d"
+export JOBRUNNER_STATE_FILE='/srv/state/state.json'
+EMPTY=
+not a variable line
+"""
+
+
+@pytest.fixture
+def env_file(tmp_path: Path) -> Path:
+    """An env file in systemd `EnvironmentFile=` syntax."""
+    path = tmp_path / "jobrunner.env"
+    path.write_text(ENV_FILE_TEXT)
+    return path
+
+
+def test_env_file_syntax(env_file: Path) -> None:
+    """Comments and odd lines are skipped; quotes and `export ` are removed."""
+    assert read_env_file(env_file) == {
+        "JOBRUNNER_JOBS_DIR": "/srv/jobs.d",
+        "JOBRUNNER_STATE_FILE": "/srv/state/state.json",
+        "EMPTY": "",
+    }
+    assert read_env_file(env_file.parent / "missing.env") == {}
+
+
+def test_apply_env_file_keeps_the_environment(env_file: Path) -> None:
+    """Variables from the file fill gaps; a variable already in the environment wins."""
+    environ = {"JOBRUNNER_JOBS_DIR": "/mine"}
+    applied = apply_env_file(environ, env_file)
+    assert environ["JOBRUNNER_JOBS_DIR"] == "/mine"
+    assert environ["JOBRUNNER_STATE_FILE"] == "/srv/state/state.json"
+    assert "JOBRUNNER_JOBS_DIR" not in applied
+
+
+def test_resolution_order(env_file: Path, tmp_path: Path) -> None:
+    """--state-file, environment, env file, STATE_DIRECTORY, root default, XDG, ~/.local."""
+    none = tmp_path / "none.env"
+    home = {"HOME": "/home/u"}
+    cases = [
+        (Path("/cli.json"), {"JOBRUNNER_STATE_FILE": "/env.json"}, env_file, 0, "/cli.json"),
+        (None, {"JOBRUNNER_STATE_FILE": "/env.json"}, env_file, 0, "/env.json"),
+        (None, {"STATE_DIRECTORY": "/sd"}, env_file, 0, "/srv/state/state.json"),
+        (None, {"STATE_DIRECTORY": "/sd:/other"}, none, 0, "/sd/state.json"),
+        (None, home, none, 0, "/var/lib/jobrunner/state.json"),
+        (None, {**home, "XDG_STATE_HOME": "/x"}, none, 1000, "/x/jobrunner/state.json"),
+        (None, {**home, "XDG_STATE_HOME": "rel"}, none, 1000, "/home/u/.local/state/jobrunner"),
+    ]
+    for cli, environ, file, euid, expected in cases:
+        path, origin = resolve_state_path(cli, environ, env_file=file, euid=euid)
+        expected_path = expected if expected.endswith(".json") else f"{expected}/state.json"
+        assert (str(path), bool(origin)) == (expected_path, True), (cli, environ, file, euid)
+
+
+def test_origin_is_described(env_file: Path) -> None:
+    """The description names where the path came from (printed by `status`)."""
+    _, origin = resolve_state_path(None, {}, env_file=env_file, euid=1000)
+    assert origin == f"JOBRUNNER_STATE_FILE in {env_file}"
