@@ -23,7 +23,8 @@ from runner.timeperiods.matching import DayPredicate, day_bounds, predicate
 from runner.timeperiods.timevalues import DAY, TimeRange
 
 BLOCK = 7 * DAY
-_CACHE_BLOCKS = 160
+_CACHE_BLOCKS = 400
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,23 @@ class OwnSegments:
         ends = [end for entry in entries for _, end in entry.ranges]
         self.reach = max(1, *(math.ceil(end / DAY) for end in ends)) if ends else 1
         self._blocks: OrderedDict[int, tuple[list[float], list[float]]] = OrderedDict()
+        self._offsets: dict[int, float] = {}
+        firsts = [entry.first_day for entry in entries if entry.first_day is not None]
+        lasts = [entry.last_day for entry in entries if entry.last_day is not None]
+        bounded = bool(entries) and len(firsts) == len(lasts) == len(entries)
+        self.first_day = min(firsts) if bounded else None
+        self.last_day = max(lasts) if bounded else None
+
+    def _offset(self, day: int) -> float:
+        """UTC offset in seconds at wall-clock midnight of `day` (cached)."""
+        offset = self._offsets.get(day)
+        if offset is None:
+            if len(self._offsets) > 8192:
+                self._offsets.clear()
+            d = date.fromordinal(day)
+            delta = datetime(d.year, d.month, d.day, tzinfo=self.zone).utcoffset()
+            offset = self._offsets[day] = delta.total_seconds() if delta else 0.0
+        return offset
 
     def instant(self, day: int, seconds: int) -> float:
         """POSIX seconds of wall-clock `seconds` after midnight of `day`, per §4."""
@@ -71,13 +89,33 @@ class OwnSegments:
     def day_segments(self, day: int) -> list[Interval]:
         """The segments produced by the keys that match `day` (unmerged, empties dropped)."""
         out: list[Interval] = []
+        steady: float | None = None
         for entry in self.entries:
-            if entry.applies(day):
-                for start, end in entry.ranges:
+            if not entry.applies(day):
+                continue
+            if steady is None:
+                steady = self._steady_offset(day)
+            for start, end in entry.ranges:
+                if not math.isnan(steady):  # no offset change: plain arithmetic
+                    base = (day - _EPOCH_DAY) * DAY - steady
+                    begin, finish = base + start, base + end
+                else:
                     begin, finish = self.instant(day, start), self.instant(day, end)
-                    if finish > begin:
-                        out.append((begin, finish))
+                if finish > begin:
+                    out.append((begin, finish))
         return out
+
+    def _steady_offset(self, day: int) -> float:
+        """The offset if it is the same from `day` until past the reach of its ranges, else NaN.
+
+        No zone changes its offset twice within a few days, so equal offsets at every midnight
+        of the span mean wall-clock arithmetic is exact there.
+        """
+        offset = self._offset(day)
+        for other in range(day + 1, day + self.reach + 2):
+            if self._offset(other) != offset:
+                return math.nan
+        return offset
 
     def local_day(self, ts: float) -> int:
         """The calendar day (ordinal) in the zone at instant `ts`."""
@@ -113,6 +151,12 @@ class OwnSegments:
     def intervals(self, lo: float, hi: float) -> list[Interval]:
         """The merged own intervals inside [lo, hi)."""
         out: list[Interval] = []
+        if self.first_day is not None:
+            lo = max(lo, (self.first_day - _EPOCH_DAY - 2) * DAY)
+        if self.last_day is not None:
+            hi = min(hi, (self.last_day + self.reach + 3 - _EPOCH_DAY) * DAY)
+        if not self.entries or hi <= lo:
+            return out
         for index in range(int(lo // BLOCK), int(hi // BLOCK) + 1):
             starts, ends = self.block(index)
             for begin, finish in zip(starts, ends, strict=True):
