@@ -162,7 +162,7 @@ class _Parser:
         borrowed = False
         token = self.peek()
         if token is not None and token.kind == "int" and token.text.startswith("-"):
-            fixed = f"{self.key[: token.offset]}- {self.key[token.offset + 1 :]}"
+            fixed = f"{self.key[: token.offset].rstrip()} - {self.key[token.offset + 1 :]}"
             raise KeySyntaxError(
                 token.offset,
                 "a range dash needs a space after it (Icinga 2 reads this key as its first day)",

@@ -102,6 +102,8 @@ def test_dash_without_space_hint_shows_spaced_form() -> None:
     """`day 1 -15` is rejected with a hint showing `day 1 - 15`."""
     [finding] = check_ranges({"day 1 -15": "09:00-17:00"})
     assert finding.hint == "write 'day 1 - 15'"
+    [finding] = check_ranges({"2026-12-24-2026-12-26": "09:00-17:00"})
+    assert finding.hint == "write '2026-12-24 - 2026-12-26'"
 
 
 @pytest.mark.parametrize(
