@@ -10,10 +10,13 @@ of the day tested.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 
 from runner.timeperiods.daykeys import DayKey
 from runner.timeperiods.dayspec import (
     IsoDate,
+    MonthDate,
+    NthWeekday,
     Spec,
     Weekday,
     cycle_index,
@@ -59,7 +62,31 @@ def _single(spec: Spec) -> DayPredicate:
     if isinstance(spec, IsoDate):
         ordinal = spec.ordinal
         return lambda day: day == ordinal
+    if isinstance(spec, MonthDate) and 1 <= spec.n <= 28:
+        month, n = spec.month, spec.n
+        return lambda day: _month_day(day) == (month, n)
+    if isinstance(spec, NthWeekday) and 1 <= spec.n <= 5:
+        return _nth_weekday(spec)
     return lambda day: resolve_near(spec, day) == day
+
+
+def _month_day(day: int) -> tuple[int, int]:
+    """(month, day of month) of an ordinal."""
+    d = date.fromordinal(day)
+    return d.month, d.day
+
+
+def _nth_weekday(spec: NthWeekday) -> DayPredicate:
+    """`monday 3`, `monday 2 may` without date arithmetic: weekday and week of the month."""
+    weekday, week, month = spec.weekday, spec.n - 1, spec.month
+
+    def matches(day: int) -> bool:
+        if (day - 1) % 7 != weekday:
+            return False
+        d = date.fromordinal(day)
+        return (d.day - 1) // 7 == week and (month is None or d.month == month)
+
+    return matches
 
 
 StartFinder = Callable[[Spec, Spec, int], Iterator[int]]

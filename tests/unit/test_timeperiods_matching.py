@@ -1,0 +1,32 @@
+"""The fast day predicates agree with the generic cycle arithmetic they shortcut."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from runner.timeperiods.daykeys import DayKey
+from runner.timeperiods.dayspec import MonthDate, NthWeekday, Spec, resolve_near
+from runner.timeperiods.matching import predicate
+
+DAYS = range(date(2023, 12, 1).toordinal(), date(2025, 3, 1).toordinal())
+
+
+def agrees(spec: Spec) -> bool:
+    """True if the compiled predicate equals `resolve_near(spec, day) == day` on DAYS."""
+    fast = predicate(DayKey(spec))
+    return all(fast(day) == (resolve_near(spec, day) == day) for day in DAYS)
+
+
+@pytest.mark.parametrize("month", [None, 2, 5, 12])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_nth_weekday_shortcut(n: int, month: int | None) -> None:
+    """`monday 3`, `friday 5 may` and friends match the same days both ways."""
+    assert all(agrees(NthWeekday(weekday, n, month)) for weekday in range(7))
+
+
+@pytest.mark.parametrize("month", [1, 2, 4, 12])
+def test_month_date_shortcut(month: int) -> None:
+    """`february 10`-style keys match the same days both ways, incl. a leap February."""
+    assert all(agrees(MonthDate(month, n)) for n in (1, 10, 28))
