@@ -154,6 +154,10 @@ def _spec_findings(key: str, spec: Spec, at: int, *, single: bool) -> Iterator[R
     if isinstance(spec, NthWeekday) and single and abs(spec.n) >= 5:
         word = WEEKDAYS[spec.weekday]
         what = "never matches" if abs(spec.n) > 5 else f"matches only in months with five {word}s"
+        if spec.month is not None:
+            month = MONTHS[spec.month - 1]
+            when = "always" if abs(spec.n) > 5 else f"in years whose {month} has four {word}s"
+            what = f"carries over into a neighbouring month (as in Icinga 2) {when}"
         yield _warn(
             key, at, "range-suspicious", f"{key!r} {what}", f"for the last {word} write `{word} -1`"
         )

@@ -65,7 +65,8 @@ def _single(spec: Spec) -> DayPredicate:
     if isinstance(spec, MonthDate) and 1 <= spec.n <= 28:
         month, n = spec.month, spec.n
         return lambda day: _month_day(day) == (month, n)
-    if isinstance(spec, NthWeekday) and 1 <= spec.n <= 5:
+    # A 5th weekday of a named month carries over into the next month (as `february 30`).
+    if isinstance(spec, NthWeekday) and 1 <= spec.n <= (5 if spec.month is None else 4):
         return _nth_weekday(spec)
     return lambda day: resolve_near(spec, day) == day
 

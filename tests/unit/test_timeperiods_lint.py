@@ -45,6 +45,8 @@ def test_step_on_a_range_warns_about_dst() -> None:
         ("monday 5", 0, "five mondays"),
         ("friday -5", 0, "five fridays"),
         ("monday 6", 0, "never matches"),
+        ("monday 5 may", 0, "has four mondays"),
+        ("monday 6 may", 0, "neighbouring month (as in Icinga 2) always"),
         ("day 31", 0, "months with 31 days"),
         ("day -30", 0, "months with 30 days"),
         ("day 40", 0, "never matches"),
