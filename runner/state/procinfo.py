@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
 
@@ -13,6 +17,16 @@ def current_boot_id(path: Path = BOOT_ID_PATH) -> str | None:
         return path.read_text(encoding="ascii").strip() or None
     except OSError:
         return None
+
+
+def boot_clock_ticks() -> int:
+    """Now, in clock ticks since boot: the unit of a process's start time in /proc.
+
+    Recorded right after a job is spawned, it stamps the job's process-group leader without
+    reading /proc (which waits for the child's exec to finish). Used only to recognise a
+    process later, never for scheduling, hence not through `runner.clock`.
+    """
+    return int(time.clock_gettime(time.CLOCK_BOOTTIME) * CLOCK_TICKS)
 
 
 def process_start_ticks(pid: int) -> int | None:

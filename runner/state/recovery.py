@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from runner import clock
-from runner.state.procinfo import live_group_members, process_start_ticks
+from runner.state.procinfo import CLOCK_TICKS, live_group_members, process_start_ticks
 from runner.state.records import OpenAttempt
 from runner.state.store import StateStore
 
 POLL_S = 0.02
+START_TOLERANCE_S = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +70,21 @@ def _resolve(attempt: OpenAttempt, boot_id: str | None, grace_s: float) -> tuple
         return False, "the job had not started"
     if attempt.boot_id is None or attempt.boot_id != boot_id:
         return False, "the machine has rebooted since, nothing was left to kill"
-    leader = process_start_ticks(pgid)
-    if leader is not None and attempt.leader_start is not None and leader != attempt.leader_start:
+    if _is_recycled(pgid, attempt.leader_start):
         return False, f"process id {pgid} now belongs to another process, nothing was killed"
     if not is_group_alive(pgid):
         return False, "nothing was left of its processes"
     kill_group(pgid, grace_s)
     return True, f"its leftover process group {pgid} was killed"
+
+
+def _is_recycled(pgid: int, recorded: int | None) -> bool:
+    """Whether the process now called `pgid` started at another time than the job's leader
+    (recorded just after its spawn, so it may only be a little later than the real start)."""
+    actual = process_start_ticks(pgid)
+    if actual is None or recorded is None:
+        return False  # the leader is gone; members left in its group keep the id reserved
+    return abs(recorded - actual) > START_TOLERANCE_S * CLOCK_TICKS
 
 
 def is_group_alive(pgid: int) -> bool:

@@ -33,7 +33,7 @@ from runner.state.files import (
     replay_journal,
 )
 from runner.state.lock import StateLock
-from runner.state.procinfo import current_boot_id, process_start_ticks
+from runner.state.procinfo import boot_clock_ticks, current_boot_id
 from runner.state.records import JobState, StateData, move_job
 from runner.state.timefmt import format_instant
 
@@ -199,7 +199,7 @@ class StateStore:
     def started(self, job: str, pid: int, pgid: int) -> None:
         """Record the child's pid and process group; appended without an fsync."""
         attempt = dict(self.data.jobs[job]["attempt"])
-        attempt.update(pid=pid, pgid=pgid, leader_start=process_start_ticks(pid))
+        attempt.update(pid=pid, pgid=pgid, leader_start=boot_clock_ticks())
         self._set(job, {"attempt": attempt})
         self._write()
 
