@@ -144,7 +144,9 @@ class TimePeriod:
         """The first instant after `after` where `is_active` flips, in the period's zone.
 
         None when it does not flip within five years (`HORIZON`). Windows grow from a day to
-        the horizon, so the answer costs about as much as the time until the change.
+        the horizon, so the answer costs about as much as the time until the change. In a
+        repeated autumn hour the result carries `fold=1`; Python's `==` across zones is then
+        False (PEP 495), so compare it with `<`/`>` or after `.astimezone(UTC)`.
         """
         ts = _aware(after, "next_change(after)")
         if self.kind != "general":
