@@ -49,6 +49,11 @@ def _parse_entries(
     return entries
 
 
+def _covered(includes: Sequence[TimePeriod], excludes: Sequence[TimePeriod]) -> bool:
+    """True if every include is itself one of the excludes (`includes: [a], excludes: [a]`)."""
+    return all(any(p is q for q in excludes) for p in includes)
+
+
 def _aware(at: datetime, what: str) -> float:
     """POSIX seconds of an aware datetime; naive ones are refused."""
     if at.tzinfo is None or at.utcoffset() is None:
@@ -91,6 +96,8 @@ class TimePeriod:
             [p.kind for p in self.excludes],
             prefer_includes=prefer_includes,
         )
+        if not prefer_includes and kind == "empty" and _covered(self.includes, self.excludes):
+            self.kind = "empty"
 
     def __repr__(self) -> str:
         return f"TimePeriod(name={self.name!r}, timezone={self.timezone!r}, kind={self.kind!r})"

@@ -171,9 +171,18 @@ def test_never_active_compositions_are_known_at_once() -> None:
 def test_general_never_active_composition_scans_to_the_horizon() -> None:
     """A composition that is empty only by evaluation still answers None for next_change."""
     work = TimePeriod({"monday - friday": "09:00-17:00"}, "UTC")
-    never = TimePeriod({}, "UTC", includes=[work], excludes=[work], prefer_includes=False)
+    same = TimePeriod({"monday - friday": "09:00-17:00"}, "UTC")
+    never = TimePeriod({}, "UTC", includes=[work], excludes=[same], prefer_includes=False)
     assert never.kind == "general"
     assert never.next_change(utc(2026, 1, 1)) is None
+
+
+def test_including_and_excluding_the_same_period_is_known_empty() -> None:
+    """`includes: [a], excludes: [a]` without own ranges is known never active."""
+    work = TimePeriod({"monday - friday": "09:00-17:00"}, "UTC")
+    never = TimePeriod({}, "UTC", includes=[work], excludes=[work], prefer_includes=False)
+    assert never.kind == "empty"
+    assert TimePeriod({}, "UTC", includes=[work], excludes=[work]).kind == "general"
 
 
 def test_dst_instants_in_los_angeles_next_change() -> None:
