@@ -79,7 +79,7 @@ def print_cold(base: datetime, baseline: float) -> None:
     work = {"monday - friday": "09:00-17:00"}
     cases = {
         "business-hours - 30 holidays": lambda: periods()["business-hours - 30 holidays"],
-        "never (work - work, 5y scan)": lambda: TimePeriod(
+        "never (A - copy of A, 5y scan)": lambda: TimePeriod(
             {}, "Europe/Berlin", includes=[TimePeriod(work, "Europe/Berlin")],
             excludes=[TimePeriod(work, "Europe/Berlin")], prefer_includes=False,
         ),

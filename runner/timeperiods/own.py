@@ -4,7 +4,7 @@ Wall-clock times become instants as TIMEPERIODS.md §4 says, which is exactly wh
 does in `zoneinfo`: a repeated time means its first occurrence, a time in a spring-forward gap
 is read with the offset in force before the jump. A segment made empty by this is dropped.
 
-Segments are computed per UTC block of a week, merged and kept in a small LRU cache, so that
+Segments are computed per UTC block of a week, merged and kept in a bounded cache, so that
 `is_active` is one dictionary look-up and a bisection.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -59,7 +58,7 @@ class OwnSegments:
         self.zone = zone
         ends = [end for entry in entries for _, end in entry.ranges]
         self.reach = max(1, *(math.ceil(end / DAY) for end in ends)) if ends else 1
-        self._blocks: OrderedDict[int, tuple[list[float], list[float]]] = OrderedDict()
+        self._blocks: dict[int, tuple[list[float], list[float]]] = {}
         self._offsets: dict[int, float] = {}
         firsts = [entry.first_day for entry in entries if entry.first_day is not None]
         lasts = [entry.last_day for entry in entries if entry.last_day is not None]
@@ -131,15 +130,14 @@ class OwnSegments:
         return [s for s, _ in merged], [e for _, e in merged]
 
     def block(self, index: int) -> tuple[list[float], list[float]]:
-        """Block `index` (a week of UTC seconds), from the LRU cache."""
+        """Block `index` (a week of UTC seconds), from the bounded cache."""
         cached = self._blocks.get(index)
-        if cached is not None:
-            self._blocks.move_to_end(index)
-            return cached
-        cached = self._compute(index)
-        self._blocks[index] = cached
-        if len(self._blocks) > _CACHE_BLOCKS:
-            self._blocks.popitem(last=False)
+        if cached is None:
+            # Dropping the whole cache when full keeps every step atomic under the GIL, so
+            # threads may share a period; a refill costs a few blocks of work.
+            if len(self._blocks) >= _CACHE_BLOCKS:
+                self._blocks.clear()
+            cached = self._blocks[index] = self._compute(index)
         return cached
 
     def is_active(self, ts: float) -> bool:
