@@ -13,6 +13,7 @@ from pathlib import Path
 DEFAULT_CAP = 1024 * 1024
 EXCERPT_BYTES = 2048
 FILE_MODE = 0o640
+DIR_MODE = 0o750
 
 
 class CappedOutput:
@@ -27,9 +28,12 @@ class CappedOutput:
         self._tail_limit = max(cap - self._head_limit, EXCERPT_BYTES)
         self._head_written = 0
         self._recent = bytearray()
-        self._fd = os.open(
-            path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_APPEND, FILE_MODE
-        )
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_APPEND
+        try:
+            self._fd = os.open(path, flags, FILE_MODE)
+        except FileNotFoundError:  # a job's first run: create `runs/<job>/` (0750)
+            path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            self._fd = os.open(path, flags, FILE_MODE)
 
     def write(self, chunk: bytes) -> None:
         """Take one chunk of output."""

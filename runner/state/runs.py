@@ -18,11 +18,9 @@ def new_run_id(started: datetime) -> str:
 
 
 def output_path(paths: StatePaths, job: str, run_id: str) -> Path:
-    """Where a run's output goes; creates `runs/<job>/` (0750) when missing."""
-    directory = paths.runs / job
-    if not directory.is_dir():
-        directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    return directory / f"{run_id}{OUTPUT_SUFFIX}"
+    """Where a run's output goes: `runs/<job>/<run id>.log`. The executor creates the
+    directory (0750) on the job's first run; nothing is created here."""
+    return paths.runs / job / f"{run_id}{OUTPUT_SUFFIX}"
 
 
 def list_runs(paths: StatePaths, job: str) -> list[Path]:

@@ -219,3 +219,12 @@ def test_ticks_while_a_job_runs(tmp_path: Path) -> None:
     )
     assert outcome.result is Result.SUCCESS
     assert len(ticks) >= 3
+
+
+def test_first_run_creates_the_output_directory(tmp_path: Path) -> None:
+    """The output file's directory (`runs/<job>/`) is created 0750 on a job's first run."""
+    output = tmp_path / "runs" / "demo" / "r1.log"
+    outcome = run(sh(tmp_path, "echo hi", output_path=output))
+    assert outcome.result is Result.SUCCESS
+    assert output.read_text() == "hi\n"
+    assert (output.parent.stat().st_mode & 0o777, output.stat().st_mode & 0o777) == (0o750, 0o640)

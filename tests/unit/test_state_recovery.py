@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
 
+from runner.clock import SystemClock
 from runner.state import StateStore, load_state, recover_unfinished
 from runner.state.recovery import is_group_alive
 from runner.testing import FakeClock
@@ -78,3 +81,55 @@ def test_recycled_pid_is_not_killed(tmp_path: Path) -> None:
     finally:
         other.kill()
         other.wait(timeout=10)
+
+
+RUNNER = """
+import sys
+from datetime import timedelta
+from pathlib import Path
+from runner.clock import SystemClock
+from runner.executor import Executor, RunRequest
+from runner.jobtypes.base import LaunchSpec
+from runner.clock import SystemClock
+from runner.state import StateStore, new_run_id, output_path
+
+clock = SystemClock()
+store = StateStore.open(Path(sys.argv[1]), clock=clock)
+now = clock.now()
+run_id = new_run_id(now)
+store.begin("slow", run_id=run_id, started=now)
+
+def spawned(pid, pgid):
+    store.started("slow", pid, pgid)
+    print("spawned", pid, flush=True)
+
+spec = LaunchSpec(argv=("/bin/sh", "-c", "sleep 60 & sleep 60"), cwd=Path(sys.argv[1]).parent)
+request = RunRequest(job="slow", run_id=run_id, spec=spec, timeout=timedelta(minutes=5),
+                     output_path=output_path(store.paths, "slow", run_id))
+Executor(clock=clock).run(request, on_spawn=spawned)
+"""
+
+
+def test_sigkill_of_the_runner_mid_job(tmp_path: Path) -> None:
+    """A runner killed with SIGKILL during a job: the next start kills the job's group and
+    records `interrupted`, from a pid record that was written without an fsync."""
+    path = tmp_path / "state.json"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parents[2])}
+    with subprocess.Popen(
+        [sys.executable, "-c", RUNNER, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    ) as runner:
+        assert runner.stdout is not None
+        word, pid = runner.stdout.readline().split()
+        assert word == "spawned"
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(timeout=10)
+    job_pgid = int(pid)
+    assert is_group_alive(job_pgid)
+    store = StateStore.open(path, clock=SystemClock())
+    recovered = recover_unfinished(store, SystemClock().now(), grace_s=2.0)
+    store.close()
+    assert [(r.job, r.killed) for r in recovered] == [("slow", True)]
+    assert not is_group_alive(job_pgid)
+    state = load_state(path)[0].job("slow")
+    assert state is not None
+    assert (state.last_result, state.attempt) == ("interrupted", None)

@@ -230,7 +230,9 @@ def test_run_files_are_pruned_and_work_dir_created(tmp_path: Path) -> None:
     store = StateStore.open(tmp_path / "state.json", clock=FakeClock(T0))
     for minute in range(5):
         at = T0 + timedelta(minutes=minute)
-        output_path(store.paths, "a", new_run_id(at)).write_text(str(minute))
+        path = output_path(store.paths, "a", new_run_id(at))
+        path.parent.mkdir(exist_ok=True, parents=True)
+        path.write_text(str(minute))
     removed = prune_runs(store.paths, "a", 3)
     kept = sorted(p.read_text() for p in (tmp_path / "runs" / "a").iterdir())
     assert (len(removed), kept) == (2, ["2", "3", "4"])
