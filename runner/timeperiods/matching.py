@@ -16,6 +16,7 @@ from runner.timeperiods.daykeys import DayKey
 from runner.timeperiods.dayspec import (
     IsoDate,
     MonthDate,
+    MonthDay,
     NthWeekday,
     Spec,
     Weekday,
@@ -47,6 +48,9 @@ def predicate(key: DayKey) -> DayPredicate:
         days = {(first.weekday + i) % 7 for i in range((last.weekday - first.weekday) % 7 + 1)}
         return lambda day: (day - 1) % 7 in days
     step = key.step
+    if isinstance(first, MonthDay) and isinstance(last, MonthDay) and 1 <= first.n <= last.n <= 28:
+        lo_n, hi_n = first.n, last.n  # inside every month: no wrap, no carry-over
+        return lambda day: lo_n <= (n := _month_day(day)[1]) <= hi_n and (n - lo_n) % step == 0
     if isinstance(first, IsoDate) and isinstance(last, IsoDate):
         lo, hi = first.ordinal, last.ordinal
         return lambda day: lo <= day <= hi and (day - lo) % step == 0

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from runner.timeperiods.daykeys import DayKey
-from runner.timeperiods.dayspec import MonthDate, NthWeekday, Spec, resolve_near
+from runner.timeperiods.dayspec import MonthDate, MonthDay, NthWeekday, Spec, resolve_near
 from runner.timeperiods.matching import predicate
 
 DAYS = range(date(2023, 12, 1).toordinal(), date(2025, 3, 1).toordinal())
@@ -30,3 +30,18 @@ def test_nth_weekday_shortcut(n: int, month: int | None) -> None:
 def test_month_date_shortcut(month: int) -> None:
     """`february 10`-style keys match the same days both ways, incl. a leap February."""
     assert all(agrees(MonthDate(month, n)) for n in (1, 10, 28))
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "step"), [(1, 15, 1), (1, 28, 3), (10, 10, 1), (5, 20, 7)]
+)
+def test_day_of_month_range_shortcut(first: int, last: int, step: int) -> None:
+    """`day 1 - 15 / N` inside the month matches the same days as the cycle arithmetic."""
+    from runner.timeperiods.matching import _cyclic_starts
+
+    key = DayKey(MonthDay(first), MonthDay(last), step)
+    fast = predicate(key)
+    starts = _cyclic_starts(key.first, MonthDay(last))
+    for day in DAYS:
+        slow = any((day - b) % step == 0 for b in starts(key.first, MonthDay(last), day))
+        assert fast(day) == slow
