@@ -70,8 +70,12 @@ class FinishedRun(Protocol):
         ...
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+"""One encoder for every record: `json.dumps` with options builds a new one per call."""
+
+
 def _line(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    return _ENCODER.encode(record).encode() + b"\n"
 
 
 class StateStore:
