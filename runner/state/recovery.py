@@ -99,7 +99,8 @@ def is_group_alive(pgid: int) -> bool:
 
 
 def kill_group(pgid: int, grace_s: float) -> None:
-    """SIGTERM the group, wait up to `grace_s` for it to go, then SIGKILL what is left."""
+    """SIGTERM the group, wait up to `grace_s` for it to go, then SIGKILL what is left and
+    wait (up to `grace_s` again) until it is gone."""
     try:
         os.killpg(pgid, signal.SIGTERM)
     except ProcessLookupError:
@@ -113,3 +114,6 @@ def kill_group(pgid: int, grace_s: float) -> None:
         os.killpg(pgid, signal.SIGKILL)
     except ProcessLookupError:
         return
+    until = clock.monotonic() + grace_s
+    while is_group_alive(pgid) and clock.monotonic() < until:
+        clock.sleep(POLL_S)  # SIGKILL is delivered asynchronously: return once it took effect
