@@ -12,11 +12,12 @@ Journal records (one JSON object per line):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from runner.planner import JobTiming
 from runner.state.timefmt import parse_instant
 
 VERSION = 1
@@ -46,6 +47,11 @@ class StateData:
         """The typed view of a job's record, or None when the job has no state."""
         record = self.jobs.get(name)
         return None if record is None else JobState.from_record(record)
+
+    def timings(self, names: Iterable[str], now: datetime) -> dict[str, JobTiming]:
+        """The planner's view of the jobs `names` (first seen `now` when without state)."""
+        empty = JobState()
+        return {name: (self.job(name) or empty).timing(now) for name in names}
 
     @property
     def last_clean_revision(self) -> str | None:
@@ -102,6 +108,15 @@ class JobState:
     revision: str | None = None
     revision_dirty: bool | None = None
     attempt: OpenAttempt | None = None
+
+    def timing(self, now: datetime) -> JobTiming:
+        """What the planner needs; a job never seen before counts as first seen `now`
+        (record that with `StateStore.see_jobs`)."""
+        return JobTiming(
+            first_seen=self.first_seen or now,
+            last_attempt=self.last_attempt,
+            consecutive_interruptions=self.consecutive_interruptions,
+        )
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> JobState:

@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from runner.planner import JobTiming
 from runner.state import (
     StateStore,
     StateVersionError,
@@ -238,4 +239,15 @@ def test_run_files_are_pruned_and_work_dir_created(tmp_path: Path) -> None:
     assert (len(removed), kept) == (2, ["2", "3", "4"])
     assert work_dir(store.paths, "a") == tmp_path / "work" / "a"
     assert (tmp_path / "work" / "a").is_dir()
+    store.close()
+
+
+def test_timings_for_the_planner(tmp_path: Path) -> None:
+    """The planner's view: first seen, last attempt and interruptions; new jobs seen now."""
+    store = StateStore.open(tmp_path / "state.json", clock=FakeClock(T0))
+    _run(store, "a", "interrupted", T0)
+    later = T0 + timedelta(hours=1)
+    timings = store.data.timings(["a", "new"], later)
+    assert timings["a"] == JobTiming(T0, T0, 1)
+    assert timings["new"] == JobTiming(later, None, 0)
     store.close()
