@@ -38,7 +38,7 @@ class ValueSyntaxError(ValueError):
 
 def _separator_hint(value: str) -> str:
     """The value with `;` and blanks between ranges replaced by `,`."""
-    fixed = re.sub(r"\s*[;\s]\s*", ",", value.strip())
+    fixed = re.sub(r"\s*[,;\s]\s*", ",", value.strip())
     return f"separate ranges with `,`: {fixed!r}"
 
 
@@ -51,6 +51,8 @@ def _check_separators(value: str) -> None:
         fixed = re.sub(r"\s*-\s*", "-", value.strip())
         raise ValueSyntaxError(bad.start(), "no blanks inside a time value", f"write {fixed!r}")
     message = f"{bad.group()!r} cannot separate ranges"
+    if re.search(r",\s|\s,", value) and bad.group() != ";":
+        message = "no blanks around `,` between ranges"
     raise ValueSyntaxError(bad.start(), message, _separator_hint(value))
 
 

@@ -105,6 +105,7 @@ def test_time_values_become_second_ranges(value: str, expected: list[tuple[int, 
         ("00:00-06:10;08:20-24:00", 11, "cannot separate"),
         ("00:00-06:10 08:20-24:00", 11, "cannot separate"),
         ("09:00 - 17:00", 5, "no blanks"),
+        ("09:00-12:00, 13:00-17:00", 12, "no blanks around `,`"),
         ("9-17", 0, "expected a time"),
         ("09:00-", 6, "expected a time"),
         ("09:00", 5, "expected `-`"),
@@ -126,6 +127,13 @@ def test_separator_mistake_hint_shows_the_comma_form() -> None:
     [finding] = check_ranges({"monday": "00:00-06:10;08:20-24:00"})
     assert finding.hint is not None
     assert "'00:00-06:10,08:20-24:00'" in finding.hint
+
+
+def test_blank_after_comma_hint_does_not_double_the_comma() -> None:
+    """A blank after `,` is rejected with a hint that shows a single `,` between ranges."""
+    [finding] = check_ranges({"monday": "09:00-12:00, 13:00-17:00"})
+    assert finding.hint is not None
+    assert "'09:00-12:00,13:00-17:00'" in finding.hint
 
 
 def test_range_syntax_error_message_names_value_points_and_lists_forms() -> None:
