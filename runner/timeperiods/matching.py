@@ -51,6 +51,8 @@ def predicate(key: DayKey) -> DayPredicate:
     if isinstance(first, MonthDay) and isinstance(last, MonthDay) and 1 <= first.n <= last.n <= 28:
         lo_n, hi_n = first.n, last.n  # inside every month: no wrap, no carry-over
         return lambda day: lo_n <= (n := _month_day(day)[1]) <= hi_n and (n - lo_n) % step == 0
+    if isinstance(first, MonthDay) and isinstance(last, MonthDay) and _inside(first, last, step):
+        return _month_day_range(first.n, last.n)
     if isinstance(first, IsoDate) and isinstance(last, IsoDate):
         lo, hi = first.ordinal, last.ordinal
         return lambda day: lo <= day <= hi and (day - lo) % step == 0
@@ -79,6 +81,40 @@ def _month_day(day: int) -> tuple[int, int]:
     """(month, day of month) of an ordinal."""
     d = date.fromordinal(day)
     return d.month, d.day
+
+
+def _inside(first: MonthDay, last: MonthDay, step: int) -> bool:
+    """True for a stepless range whose ends lie inside every month (1..28 or -28..-1)."""
+    return step == 1 and 1 <= abs(first.n) <= 28 and 1 <= abs(last.n) <= 28
+
+
+def _month_day_range(first: int, last: int) -> DayPredicate:
+    """`day 1 - -1`, `day 25 - 5`, `day -3 - -1` (ends inside every month), wrapping.
+
+    The occurrence of month m runs from its `first` day to its `last` day, or to the `last`
+    day of month m + 1 when that comes before the `first` day in m.
+    """
+
+    def nth(n: int, length: int) -> int:
+        return n if n > 0 else length + 1 + n
+
+    def matches(day: int) -> bool:
+        d = date.fromordinal(day)
+        length = _month_length(d.year, d.month)
+        begin, end = nth(first, length), nth(last, length)
+        if begin <= d.day and (d.day <= end or end < begin):
+            return True  # this month's occurrence (wrapping ones run on into the next month)
+        previous = date.fromordinal(day - d.day).day  # the length of the month before
+        return d.day <= end and nth(last, previous) < nth(first, previous)
+
+    return matches
+
+
+def _month_length(year: int, month: int) -> int:
+    """Days in a month."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _nth_weekday(spec: NthWeekday) -> DayPredicate:

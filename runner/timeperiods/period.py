@@ -17,6 +17,7 @@ from runner.timeperiods.findings import RangeSyntaxError
 from runner.timeperiods.intervals import Interval, difference, first_change, union
 from runner.timeperiods.lint import check_entry
 from runner.timeperiods.own import OwnSegments, compile_entry
+from runner.timeperiods.runs import constant_until
 from runner.timeperiods.timevalues import DAY, TimeRange, parse_time_value
 
 HORIZON = timedelta(days=1827)
@@ -159,6 +160,10 @@ class TimePeriod:
         if self.kind != "general":
             return None
         limit = ts + HORIZON.total_seconds()
+        if not self.includes and not self.excludes:
+            ts = constant_until(self._own, ts, limit)
+            if ts >= limit:
+                return None
         lo = math.floor(ts)
         for span in (*_WINDOWS, HORIZON.total_seconds()):
             hi = min(ts + span, limit)

@@ -185,3 +185,21 @@ def test_is_active_equals_a_slow_oracle(
 ) -> None:
     """Block caching, merging and the arithmetic fast path agree with plain datetime math."""
     assert TimePeriod(period_ranges, zone).is_active(at) == oracle(period_ranges, zone, at)
+
+
+whole_days = st.dictionaries(
+    st.sampled_from((*KEYS, "day 1 - -1", "day -3 - 2", "2026-03-20 - 2026-04-10")),
+    st.sampled_from(["00:00-24:00", "00:00-24:00", "00:00-00:00", "22:00-06:00", "09:00-17:00"]),
+    max_size=3,
+)
+
+
+@SETTINGS
+@given(whole_days, st.sampled_from((*ZONES, "Pacific/Apia")), instants)
+def test_skipping_whole_day_runs_finds_the_same_next_change(
+    period_ranges: dict[str, str], zone: str, at: datetime
+) -> None:
+    """next_change skipping runs of whole or free days equals the window-by-window search."""
+    period = TimePeriod(period_ranges, zone)
+    windowed = TimePeriod({}, zone, includes=[period])
+    assert _utc(period.next_change(at)) == _utc(windowed.next_change(at))

@@ -45,3 +45,16 @@ def test_day_of_month_range_shortcut(first: int, last: int, step: int) -> None:
     for day in DAYS:
         slow = any((day - b) % step == 0 for b in starts(key.first, MonthDay(last), day))
         assert fast(day) == slow
+
+
+@pytest.mark.parametrize("first", [1, 5, 25, 28, -1, -3, -28])
+def test_day_of_month_ranges_with_negative_or_wrapping_ends(first: int) -> None:
+    """`day 1 - -1`, `day 25 - 5`, `day -3 - 2` match the same days as the cycle arithmetic."""
+    from runner.timeperiods.matching import _cyclic_starts
+
+    for last in (1, 5, 15, 28, -1, -2, -28):
+        key = DayKey(MonthDay(first), MonthDay(last))
+        fast = predicate(key)
+        starts = _cyclic_starts(key.first, MonthDay(last))
+        for day in DAYS:
+            assert fast(day) == any(True for _ in starts(key.first, MonthDay(last), day))
