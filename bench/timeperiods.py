@@ -77,11 +77,19 @@ def main() -> None:
 def print_cold(base: datetime, baseline: float) -> None:
     """next_change on freshly built periods (empty caches), incl. a never-active scan."""
     work = {"monday - friday": "09:00-17:00"}
+    wider = {"monday - friday": "08:00-18:00"}
     cases = {
         "business-hours - 30 holidays": lambda: periods()["business-hours - 30 holidays"],
-        "never (A - copy of A, 5y scan)": lambda: TimePeriod(
+        "never (A - copy of A)": lambda: TimePeriod(
             {}, "Europe/Berlin", includes=[TimePeriod(work, "Europe/Berlin")],
             excludes=[TimePeriod(work, "Europe/Berlin")], prefer_includes=False,
+        ),
+        "never (A - wider B, 5y scan)": lambda: TimePeriod(
+            {}, "Europe/Berlin", includes=[TimePeriod(work, "Europe/Berlin")],
+            excludes=[TimePeriod(wider, "Europe/Berlin")], prefer_includes=False,
+        ),
+        "always (day 1 - -1, day scan)": lambda: TimePeriod(
+            {"day 1 - -1": "00:00-24:00"}, "Europe/Berlin"
         ),
     }  # fmt: skip
     for name, build in cases.items():

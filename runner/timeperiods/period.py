@@ -7,7 +7,7 @@ the edges. Nothing here reads the clock.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -51,8 +51,9 @@ def _parse_entries(
 
 
 def _covered(includes: Sequence[TimePeriod], excludes: Sequence[TimePeriod]) -> bool:
-    """True if every include is itself one of the excludes (`includes: [a], excludes: [a]`)."""
-    return all(any(p is q for q in excludes) for p in includes)
+    """True if every include is also excluded: the same period, or one defined identically."""
+    excluded = {p.signature for p in excludes}
+    return all(p.signature in excluded for p in includes)
 
 
 def _aware(at: datetime, what: str) -> float:
@@ -86,6 +87,14 @@ class TimePeriod:
         self.timezone = timezone
         self.prefer_includes = prefer_includes
         entries = _parse_entries(ranges or {}, name)
+        self.signature: Hashable = (
+            timezone,
+            frozenset((ranges or {}).items()),
+            prefer_includes,
+            frozenset(p.signature for p in includes),
+            frozenset(p.signature for p in excludes),
+        )
+        """Equal for periods defined identically (names aside): the same instants."""
         self._own = OwnSegments([compile_entry(k, v) for k, v in entries], self.zone)
         kind = own_kind(entries)
         self._own_kind: Kind = kind

@@ -171,8 +171,8 @@ def test_never_active_compositions_are_known_at_once() -> None:
 def test_general_never_active_composition_scans_to_the_horizon() -> None:
     """A composition that is empty only by evaluation still answers None for next_change."""
     work = TimePeriod({"monday - friday": "09:00-17:00"}, "UTC")
-    same = TimePeriod({"monday - friday": "09:00-17:00"}, "UTC")
-    never = TimePeriod({}, "UTC", includes=[work], excludes=[same], prefer_includes=False)
+    wider = TimePeriod({"monday - friday": "08:00-18:00"}, "UTC")
+    never = TimePeriod({}, "UTC", includes=[work], excludes=[wider], prefer_includes=False)
     assert never.kind == "general"
     assert never.next_change(utc(2026, 1, 1)) is None
 
@@ -192,3 +192,22 @@ def test_dst_instants_in_los_angeles_next_change() -> None:
     end = period.next_change(start)
     assert end is not None
     assert end - start == timedelta(hours=25)
+
+
+def test_including_and_excluding_identical_definitions_is_known_empty() -> None:
+    """Two separately built but identical periods cancel out: never active, no scan."""
+    work = {"monday - friday": "09:00-17:00"}
+    a, b = TimePeriod(work, "Europe/Berlin"), TimePeriod(work, "Europe/Berlin", name="copy")
+    never = TimePeriod({}, "UTC", includes=[a], excludes=[b], prefer_includes=False)
+    assert never.kind == "empty"
+    assert never.next_change(datetime(2026, 11, 23, 10, tzinfo=UTC)) is None
+
+
+def test_same_ranges_in_another_zone_do_not_cancel_out() -> None:
+    """Equal ranges in different zones are different instants: the difference stays active."""
+    work = {"monday - friday": "09:00-17:00"}
+    berlin, utc = TimePeriod(work, "Europe/Berlin"), TimePeriod(work, "UTC")
+    rest = TimePeriod({}, "UTC", includes=[utc], excludes=[berlin], prefer_includes=False)
+    assert rest.kind == "general"
+    assert rest.is_active(datetime(2026, 11, 23, 16, 30, tzinfo=UTC))
+    assert not rest.is_active(datetime(2026, 11, 23, 15, 30, tzinfo=UTC))
