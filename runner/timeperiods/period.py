@@ -169,10 +169,9 @@ class TimePeriod:
         if self.kind != "general":
             return None
         limit = ts + HORIZON.total_seconds()
-        if not self.includes and not self.excludes:
-            ts = constant_until(self._own, ts, limit)
-            if ts >= limit:
-                return None
+        ts = self._steady(ts, limit)
+        if ts >= limit:
+            return None
         lo = math.floor(ts)
         for span in (*_WINDOWS, HORIZON.total_seconds()):
             hi = min(ts + span, limit)
@@ -182,6 +181,21 @@ class TimePeriod:
             if hi >= limit:
                 break
         return None
+
+    def _steady(self, ts: float, limit: float) -> float:
+        """An instant `u >= ts` (at most `limit`) with no flip in `(ts, u]`, from whole days.
+
+        Own ranges and every include and exclude are each constant up to their own bound (see
+        `runs.constant_until`), so their composition is constant up to the smallest one.
+        """
+        if self.kind != "general":
+            return limit
+        bound = constant_until(self._own, ts, limit) if self._own_kind == "general" else limit
+        for part in (*self.excludes, *self.includes):
+            if bound <= ts:
+                return ts
+            bound = min(bound, part._steady(ts, limit))
+        return max(ts, bound)
 
     def _datetime(self, ts: float) -> datetime:
         """An aware datetime in the period's zone for POSIX seconds."""

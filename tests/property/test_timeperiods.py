@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runner.timeperiods import TimePeriod
+from runner.timeperiods import HORIZON, TimePeriod
 
 ZONES = ("UTC", "Europe/Berlin", "America/Los_Angeles", "Australia/Lord_Howe", "Asia/Kolkata")
 KEYS = (
@@ -201,5 +201,20 @@ def test_skipping_whole_day_runs_finds_the_same_next_change(
 ) -> None:
     """next_change skipping runs of whole or free days equals the window-by-window search."""
     period = TimePeriod(period_ranges, zone)
-    windowed = TimePeriod({}, zone, includes=[period])
-    assert _utc(period.next_change(at)) == _utc(windowed.next_change(at))
+    composed = TimePeriod(
+        {}, "UTC", includes=[period], excludes=[TimePeriod({"monday 5": "09:00-10:00"}, zone)]
+    )
+    for tested in (period, composed):
+        assert _utc(tested.next_change(at)) == _utc(_change_from_segments(tested, at))
+
+
+def _change_from_segments(period: TimePeriod, at: datetime) -> datetime | None:
+    """next_change computed from five years of segments (no day skipping)."""
+    end = at + HORIZON
+    pieces = period.segments(at, end)
+    if not pieces:
+        return None
+    begin, finish = pieces[0]
+    if begin > at:
+        return begin
+    return finish if finish < end else None

@@ -58,3 +58,14 @@ def test_samoa_skipped_day_keeps_full_days_contiguous() -> None:
     change = period.next_change(at)
     assert change == datetime(2012, 1, 6, tzinfo=period.zone)
     assert period.is_active(change - timedelta(seconds=1))
+
+
+def test_a_composition_of_whole_day_periods_skips_runs_too() -> None:
+    """Including an always-active `day 1 - -1` period is constant: None, also in another zone."""
+    always = TimePeriod({"day 1 - -1": "00:00-24:00"}, "Europe/Berlin")
+    composed = TimePeriod({}, "UTC", includes=[always])
+    assert composed.kind == "general"
+    assert composed.next_change(AT) is None
+    holidays = TimePeriod({"december 24 - december 26": "00:00-24:00"}, "Europe/Berlin")
+    rest = TimePeriod({}, "UTC", includes=[always], excludes=[holidays], prefer_includes=False)
+    assert rest.next_change(AT) == datetime(2026, 12, 24, tzinfo=holidays.zone)
