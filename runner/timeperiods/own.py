@@ -85,10 +85,12 @@ class OwnSegments:
         wall = datetime(d.year, d.month, d.day, hour, rest // 60, rest % 60, tzinfo=self.zone)
         return wall.timestamp()
 
-    def day_segments(self, day: int) -> list[Interval]:
-        """The segments produced by the keys that match `day` (unmerged, empties dropped)."""
+    def day_segments(self, day: int, steady: float | None = None) -> list[Interval]:
+        """The segments produced by the keys that match `day` (unmerged, empties dropped).
+
+        `steady` may pass the result of `_steady_offset(day)` when the caller knows it.
+        """
         out: list[Interval] = []
-        steady: float | None = None
         for entry in self.entries:
             if not entry.applies(day):
                 continue
@@ -124,8 +126,11 @@ class OwnSegments:
         """Merged segments clipped to block `index`, as parallel start and end lists."""
         lo, hi = index * BLOCK, (index + 1) * BLOCK
         segments: list[Interval] = []
-        for day in range(self.local_day(lo) - self.reach - 1, self.local_day(hi) + 1):
-            segments.extend(self.day_segments(day))
+        first, last = self.local_day(lo) - self.reach - 1, self.local_day(hi) + 1
+        offsets = {self._offset(day) for day in range(first, last + self.reach + 2)}
+        steady = offsets.pop() if len(offsets) == 1 else None  # no change in the whole block
+        for day in range(first, last):
+            segments.extend(self.day_segments(day, steady))
         merged = clip(normalize(segments), lo, hi)
         return [s for s, _ in merged], [e for _, e in merged]
 
