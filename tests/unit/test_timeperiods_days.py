@@ -150,3 +150,20 @@ def test_any_year_from_1970_to_2100(year: int) -> None:
     assert len(matched) == 1
     assert matched[0].weekday() == 3
     assert matched[0].day > 23
+
+
+def test_steps_across_both_berlin_changes_keep_calendar_days() -> None:
+    """`/ 2` over the March and October changes in Berlin matches every other calendar day."""
+    spring = active_days("2021-03-26 - 2021-04-05 / 2", d("2021-03-25"), d("2021-04-06"))
+    assert spring == dates(*(f"2021-03-{n}" for n in (26, 28, 30)), "2021-04-01", "2021-04-03",
+                           "2021-04-05")  # fmt: skip
+    autumn = active_days("2021-10-29 - 2021-11-04 / 2", d("2021-10-28"), d("2021-11-05"))
+    assert autumn == dates("2021-10-29", "2021-10-31", "2021-11-02", "2021-11-04")
+    period = TimePeriod({"2021-10-30 - 2021-11-01 / 2": "00:00-24:00"}, "Europe/Berlin")
+    segments = period.segments(
+        datetime(2021, 10, 30, tzinfo=BERLIN), datetime(2021, 11, 2, tzinfo=BERLIN)
+    )
+    assert [(s.isoformat(), e.isoformat()) for s, e in segments] == [
+        ("2021-10-30T00:00:00+02:00", "2021-10-31T00:00:00+02:00"),
+        ("2021-11-01T00:00:00+01:00", "2021-11-02T00:00:00+01:00"),
+    ]
