@@ -7,6 +7,8 @@ import bisect
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from runner.inbox import Message, coalesce
+
 
 class FakeClock:
     """A clock that only moves when told to; `now()` and `monotonic()` move together."""
@@ -54,3 +56,55 @@ class ListPeriod:
         """The first edge strictly after `after`, or None."""
         index = bisect.bisect_right(self._edges, after.astimezone(UTC))
         return self._edges[index] if index < len(self._edges) else None
+
+
+class FakeInbox:
+    """An inbox that never blocks: `get` returns a queued message or, when empty, lets the
+    optional `FakeClock` advance by the timeout and returns None. `waits` records every
+    timeout the loop asked for. Reload requests coalesce as in `runner.inbox.QueueInbox`."""
+
+    def __init__(self, clock: FakeClock | None = None) -> None:
+        self._messages: list[Message] = []
+        self._clock = clock
+        self.waits: list[float] = []
+
+    def put(self, message: Message) -> None:
+        """Queue `message`."""
+        self._messages.append(message)
+
+    def get(self, timeout: float) -> Message | None:
+        """The next message, or None after advancing the clock by `timeout`."""
+        self.waits.append(timeout)
+        if self._messages:
+            self._messages = coalesce(self._messages)
+            return self._messages.pop(0)
+        if self._clock is not None:
+            self._clock.advance(timedelta(seconds=max(0.0, timeout)))
+        return None
+
+
+class FakeNotifier:
+    """A `runner.sdnotify.Notifier` that records each message as a tuple of lines."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, ...]] = []
+
+    def notify(self, *lines: str) -> bool:
+        """Record `lines`; always succeeds."""
+        self.messages.append(lines)
+        return True
+
+    def lines(self) -> list[str]:
+        """Every line sent so far, in order."""
+        return [line for message in self.messages for line in message]
+
+
+class FakeRss:
+    """An RSS probe for `runner.memory.MemoryGuard`: returns `value`, which tests set."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __call__(self) -> int:
+        """The current fake RSS in bytes."""
+        return self.value
