@@ -7,7 +7,7 @@ import bisect
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from runner.inbox import Message, coalesce
+from runner.inbox import Inbox, Message, ReloadRequested, coalesce
 
 
 class FakeClock:
@@ -108,3 +108,33 @@ class FakeRss:
     def __call__(self) -> int:
         """The current fake RSS in bytes."""
         return self.value
+
+
+class FakeWatcher:
+    """A `runner.watcher.Watcher` for loop tests: `change()` stands for a file event burst."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self._inbox = inbox
+        self.started = False
+        self.stopped = False
+
+    def start(self) -> None:
+        """Note that the loop started watching."""
+        self.started = True
+
+    def stop(self) -> None:
+        """Note that the loop stopped watching."""
+        self.stopped = True
+
+    def __enter__(self) -> FakeWatcher:
+        """Start; return self."""
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Stop."""
+        self.stop()
+
+    def change(self, reason: str = "files changed") -> None:
+        """Deliver one ReloadRequested, as a debounced burst of file events would."""
+        self._inbox.put(ReloadRequested(reason))
