@@ -15,7 +15,7 @@ from runner.state.errors import (
 )
 from runner.state.files import StatePaths, load_state
 from runner.state.location import apply_env_file, read_env_file, resolve_state_path
-from runner.state.records import VERSION, JobState, OpenAttempt, StateData
+from runner.state.records import VERSION, JobState, OpenAttempt, PauseInfo, StateData
 from runner.state.recovery import RecoveredAttempt, recover_unfinished
 from runner.state.runs import list_runs, new_run_id, output_path, prune_runs, work_dir
 from runner.state.store import FinishedRun, StateStore
@@ -26,6 +26,7 @@ __all__ = [
     "FinishedRun",
     "JobState",
     "OpenAttempt",
+    "PauseInfo",
     "RecoveredAttempt",
     "StateData",
     "StateDirError",

@@ -6,7 +6,7 @@ and emptying the journal only replays records the snapshot already contains.
 
 Journal records (one JSON object per line):
 - `{"j": NAME, "s": {FIELD: VALUE, ...}}` sets fields of a job's record (created if missing);
-- `{"top": {FIELD: VALUE}}` sets top-level fields (`last_clean_revision`);
+- `{"top": {FIELD: VALUE}}` sets top-level fields (`last_clean_revision`, `pause`);
 - `{"rename": [OLD, NEW]}` moves a job's record to a new name.
 """
 
@@ -59,9 +59,28 @@ class StateData:
         value = self.top.get("last_clean_revision")
         return None if value is None else str(value)
 
+    @property
+    def pause(self) -> PauseInfo | None:
+        """Who paused starting jobs on this host, when and why; None when not paused."""
+        value = self.top.get("pause")
+        if not value:
+            return None
+        paused_at = parse_instant(value.get("paused_at"))
+        assert paused_at is not None
+        return PauseInfo(str(value.get("paused_by", "")), paused_at, value.get("reason"))
+
     def to_document(self, written: str) -> dict[str, Any]:
         """The snapshot document (`written` is a formatted timestamp)."""
         return {"version": VERSION, "written": written, **self.top, "jobs": self.jobs}
+
+
+@dataclass(frozen=True, slots=True)
+class PauseInfo:
+    """A pause of job starts (`jobrunner pause`): by whom, since when, and why."""
+
+    paused_by: str
+    paused_at: datetime
+    reason: str | None = None
 
 
 def move_job(jobs: dict[str, JobRecord], old: str, new: str) -> bool:

@@ -170,6 +170,24 @@ class StateStore:
             self.data.top["last_clean_revision"] = revision
             self._pending.append(_line({"top": {"last_clean_revision": revision}}))
 
+    def set_pause(self, paused_by: str, reason: str | None = None) -> None:
+        """Pause job starts (top-level `pause`); durable at once (one fsync, rare)."""
+        pause = {
+            "paused_by": paused_by,
+            "paused_at": format_instant(self._clock.now()),
+            "reason": reason,
+        }
+        self.data.top["pause"] = pause
+        self._pending.append(_line({"top": {"pause": pause}}))
+        self.sync()
+
+    def clear_pause(self) -> None:
+        """Allow job starts again; durable at once. Nothing is written when not paused."""
+        if self.data.top.get("pause"):
+            self.data.top["pause"] = None
+            self._pending.append(_line({"top": {"pause": None}}))
+            self.sync()
+
     def begin(
         self,
         job: str,
