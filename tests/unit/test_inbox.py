@@ -88,6 +88,16 @@ def test_signal_handler_put_wakes_a_blocked_get(usr1_to_inbox: QueueInbox) -> No
     thread.join()
 
 
+@pytest.mark.parametrize("make", [QueueInbox, FakeInbox], ids=["real", "fake"])
+def test_contract_order_and_coalescing(make: type[QueueInbox] | type[FakeInbox]) -> None:
+    """Real and fake inbox agree: FIFO order, reload requests merged, None when empty."""
+    inbox = make()
+    for message in (Wake(), ReloadRequested("a"), PauseChanged(), ReloadRequested("b")):
+        inbox.put(message)
+    received = [inbox.get(timeout=0) for _ in range(4)]
+    assert received == [Wake(), ReloadRequested("a; b"), PauseChanged(), None]
+
+
 def test_fake_inbox_advances_the_fake_clock_when_idle() -> None:
     """FakeInbox returns None and moves the fake clock by the timeout when it is empty."""
     clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))

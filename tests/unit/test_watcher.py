@@ -191,3 +191,13 @@ def test_fake_watcher_delivers_a_reload() -> None:
         assert watcher.started
     assert watcher.stopped
     assert inbox.get(timeout=0) == ReloadRequested("edited")
+
+
+def test_root_missing_at_start_is_picked_up(tmp_path: Path, inbox: QueueInbox) -> None:
+    """A definitions directory created after the watcher started is watched from then on."""
+    root = tmp_path / "later"
+    with _watch(root, inbox):
+        root.mkdir()
+        _reload_saying(inbox, "replaced")
+        (root / "a.yaml").write_text("a: 1\n")
+        _reload_saying(inbox, "files changed")
