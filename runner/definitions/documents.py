@@ -1,0 +1,257 @@
+"""Checks of one document on its own: kind, schema, durations, job settings, ranges, zones."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from runner.definitions.findings import DocPath, Finding, did_you_mean, dotted
+from runner.definitions.schema import KINDS, build_validator, validator
+from runner.diagnostics import Severity
+from runner.durations import ACCEPTED_FORMS, parse_duration
+from runner.errors import DurationError
+from runner.jobtypes import JobTypeRegistry
+
+_DURATION_KEYS = {"interval", "timeout"}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A mapping document with a known kind, as written, and whether it has errors."""
+
+    file: str
+    index: int
+    line: int
+    kind: str
+    data: Mapping[str, Any]
+    has_errors: bool
+
+
+class DocumentChecker:
+    """Collects the findings of the documents of one file."""
+
+    def __init__(self, file: str, registry: JobTypeRegistry) -> None:
+        self.file = file
+        self.registry = registry
+        self.findings: list[Finding] = []
+
+    def add(  # noqa: PLR0917 - the arguments mirror Finding's fields, in order
+        self,
+        doc: int,
+        path: DocPath,
+        part: str,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        severity: Severity = Severity.ERROR,
+        offset: int = 0,
+    ) -> None:
+        """Record a finding."""
+        self.findings.append(
+            Finding(self.file, doc, path, part, code, message, hint, severity, offset)  # type: ignore[arg-type]
+        )
+
+    def check(self, index: int, line: int, data: Any) -> Document | None:
+        """Check document `index`; return it when it is a mapping with a known kind."""
+        before = len(self.errors())
+        if not isinstance(data, dict):
+            what = type(data).__name__ if data is not None else "empty"
+            self.add(
+                index,
+                (),
+                "node",
+                "not-mapping",
+                f"document is a {what}, not a mapping",
+                "a document is a mapping with a `kind`: Job, TimePeriod or Defaults",
+            )
+            return None
+        kind = data.get("kind")
+        if kind is None:
+            self.add(
+                index,
+                (),
+                "node",
+                "missing-kind",
+                "document has no `kind`",
+                "add `kind: Job`, `kind: TimePeriod` or `kind: Defaults`",
+            )
+            return None
+        if kind not in KINDS:
+            hint = did_you_mean(str(kind), KINDS) or "use Job, TimePeriod or Defaults"
+            self.add(index, ("kind",), "value", "unknown-kind", f"unknown kind {kind!r}", hint)
+            return None
+        self._schema(index, data, validator(KINDS[kind]), ())
+        if kind == "Job":
+            self._job(index, data)
+        elif kind == "TimePeriod":
+            self._timeperiod(index, data)
+        else:
+            self._zone(index, data)
+            self._durations(index, data)
+        has_errors = len(self.errors()) > before
+        return Document(self.file, index, line, str(kind), data, has_errors)
+
+    def errors(self) -> list[Finding]:
+        """The errors so far."""
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    def _schema(self, index: int, data: Any, checker: Any, prefix: DocPath) -> None:
+        for error in sorted(checker.iter_errors(data), key=lambda e: list(map(str, e.path))):
+            for finding in _schema_findings(error, prefix):
+                self.add(index, *finding)
+
+    def _job(self, index: int, data: Mapping[str, Any]) -> None:
+        self._durations(index, data)
+        for key in ("on_failure", "on_recovery"):
+            if isinstance(data.get(key), dict):
+                self._durations(index, data[key], (key,))
+        if data.get("once_per_window") is True and "timeperiod" not in data:
+            self.add(
+                index,
+                ("once_per_window",),
+                "value",
+                "once-per-window",
+                "once_per_window needs a `timeperiod`",
+                "add `timeperiod: NAME` (e.g. a 03:00-04:00 period for a daily job)",
+            )
+        type_name = data.get("type")
+        if isinstance(type_name, str):
+            self._settings(index, type_name, data.get("settings", {}))
+
+    def _settings(self, index: int, type_name: str, settings: Any) -> None:
+        job_type = self.registry.get(type_name)
+        if job_type is None:
+            known = self.registry.names()
+            hint = did_you_mean(type_name, known) or f"known types: {', '.join(known)}"
+            self.add(
+                index, ("type",), "value", "unknown-type", f"unknown job type {type_name!r}", hint
+            )
+            return
+        if not isinstance(settings, dict):
+            return
+        before = len(self.findings)
+        self._schema(index, settings, _type_validator(job_type), ("settings",))
+        if len(self.findings) > before:
+            return
+        for problem in job_type.check_settings(settings):
+            severity = Severity.ERROR if problem.is_error else Severity.WARNING
+            self.add(
+                index,
+                ("settings", *problem.path),
+                "value",
+                "settings",
+                problem.message,
+                problem.hint,
+                severity=severity,
+            )
+
+    def _durations(self, index: int, data: Mapping[str, Any], prefix: DocPath = ()) -> None:
+        for key in sorted(_DURATION_KEYS & set(data)):
+            try:
+                value = parse_duration(data[key])
+            except DurationError:
+                continue  # the schema already reported it with the accepted forms
+            if key == "interval" and value.total_seconds() < 1:
+                self.add(
+                    index,
+                    (*prefix, key),
+                    "value",
+                    "duration",
+                    f"interval {data[key]!r} is shorter than 1s",
+                    f"use {ACCEPTED_FORMS}",
+                )
+            elif value.total_seconds() <= 0:
+                self.add(
+                    index,
+                    (*prefix, key),
+                    "value",
+                    "duration",
+                    f"{key} {data[key]!r} is zero",
+                    f"use {ACCEPTED_FORMS}",
+                )
+
+    def _timeperiod(self, index: int, data: Mapping[str, Any]) -> None:
+        self._zone(index, data)
+        ranges = data.get("ranges")
+        if not isinstance(ranges, dict) or not all(isinstance(v, str) for v in ranges.values()):
+            return
+        from runner.timeperiods import check_ranges
+
+        for found in check_ranges(ranges):
+            severity = Severity.ERROR if found.severity == "error" else Severity.WARNING
+            self.add(
+                index,
+                ("ranges", found.key),
+                found.part,
+                found.code,
+                found.message,
+                found.hint,
+                severity=severity,
+                offset=found.offset,
+            )
+
+    def _zone(self, index: int, data: Mapping[str, Any]) -> None:
+        zone = data.get("timezone")
+        if isinstance(zone, str) and not is_known_zone(zone):
+            self.add(
+                index,
+                ("timezone",),
+                "value",
+                "unknown-timezone",
+                f"unknown time zone {zone!r}",
+                "use an IANA name such as Europe/Berlin or UTC (timedatectl list-timezones)",
+            )
+
+
+@functools.cache
+def is_known_zone(name: str) -> bool:
+    """True when `name` is an IANA zone this system knows."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+_TYPE_VALIDATORS: dict[int, Any] = {}
+
+
+def _type_validator(job_type: Any) -> Any:
+    key = id(job_type)
+    if key not in _TYPE_VALIDATORS:
+        _TYPE_VALIDATORS[key] = build_validator(job_type.settings_schema)
+    return _TYPE_VALIDATORS[key]
+
+
+def _schema_findings(error: Any, prefix: DocPath) -> Iterator[tuple[Any, ...]]:
+    """(path, part, code, message, hint) for one jsonschema error."""
+    path: DocPath = (*prefix, *error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key not in allowed:
+                where = f" in {dotted(path)}" if path else ""
+                hint = did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
+                yield (*path, key), "key", "unknown-key", f"unknown key {key!r}{where}", hint
+        return
+    if path and path[-1] in _DURATION_KEYS and error.validator in ("anyOf", "type", "pattern"):
+        message = f"{path[-1]}: {error.instance!r} is not a duration"
+        yield path, "value", "duration", message, f"use {ACCEPTED_FORMS}"
+        return
+    if error.validator == "required":
+        yield path, "node", "missing-key", _located(path, error.message), None
+        return
+    if error.validator == "oneOf" and all("required" in b for b in error.validator_value):
+        keys = ", ".join(repr(k) for b in error.validator_value for k in b["required"])
+        yield path, "node", "schema", _located(path, f"set exactly one of {keys}"), None
+        return
+    yield path, "value", "schema", _located(path, error.message), None
+
+
+def _located(path: DocPath, message: str) -> str:
+    return f"{dotted(path)}: {message}" if path else message

@@ -1,0 +1,184 @@
+"""The loader shared by lint and the daemon: files in, `Definitions` plus every diagnostic out.
+
+`load_definitions` walks and reads a directory; `load_from_files` takes contents by path (the
+daemon uses it for a git revision). Per-file work runs on both cores for big trees.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runner.definitions import crossfile
+from runner.definitions.build import (
+    build_defaults,
+    build_job,
+    build_period_def,
+    build_periods,
+    periods_in,
+    resolve_zone,
+    zone_finding,
+)
+from runner.definitions.documents import Document
+from runner.definitions.findings import Finding
+from runner.definitions.ignore import IgnoreRules
+from runner.definitions.parsefile import FileOutcome, check_file, decode
+from runner.definitions.positions import resolve
+from runner.definitions.walker import IGNORE_FILE, is_definition_path, walk
+from runner.diagnostics import Diagnostic, Severity, errors
+from runner.jobtypes import JobTypeRegistry, default_registry
+from runner.model import Definitions, TimePeriodDef
+
+PARALLEL_FILES = 400
+"""From this many files on, the per-file stage runs in a process pool."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The definitions built from everything valid, and every finding, sorted."""
+
+    definitions: Definitions
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """No errors: callers that run jobs use `definitions` only then."""
+        return not errors(self.diagnostics)
+
+
+def load_definitions(
+    root: Path, *, timezone: str | None = None, registry: JobTypeRegistry | None = None
+) -> LoadResult:
+    """Walk, read and load the definitions directory `root` (SPEC §2)."""
+    if not root.is_dir():
+        missing = Diagnostic(
+            None,
+            None,
+            None,
+            "missing-directory",
+            f"definitions directory {root} does not exist",
+            "pass --jobs-dir or set JOBRUNNER_JOBS_DIR",
+        )
+        return LoadResult(Definitions(root=root), [missing], 0)
+    walked = walk(root)
+    return _load(walked.files, root, timezone, registry, walked.diagnostics)
+
+
+def load_from_files(
+    files: Mapping[str, bytes],
+    *,
+    root: Path,
+    timezone: str | None = None,
+    registry: JobTypeRegistry | None = None,
+) -> LoadResult:
+    """Load definitions from contents keyed by root-relative `/`-separated paths.
+
+    Every path is filtered as a walk would (suffix, hidden, editor leftovers, the
+    `.jobrunnerignore` among `files`), so a whole git tree can be passed.
+    """
+    return _load(files, root, timezone, registry, [])
+
+
+def _select(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    ignore = files.get(IGNORE_FILE, b"").decode("utf-8", "replace")
+    rules = IgnoreRules(ignore)
+    return {path: data for path, data in files.items() if is_definition_path(path, rules)}
+
+
+_POOL_REGISTRY: JobTypeRegistry | None = None
+
+
+def _pool_check(item: tuple[str, bytes]) -> FileOutcome:
+    assert _POOL_REGISTRY is not None
+    return check_file(item[0], item[1], _POOL_REGISTRY)
+
+
+def _check_all(files: Mapping[str, bytes], registry: JobTypeRegistry) -> list[FileOutcome]:
+    items = sorted(files.items())
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(items) < PARALLEL_FILES or cores < 2:
+        return [check_file(path, data, registry) for path, data in items]
+    import multiprocessing
+
+    global _POOL_REGISTRY  # noqa: PLW0603 - inherited by forked workers, never pickled
+    _POOL_REGISTRY = registry
+    _warm_up(registry)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(cores, 4)) as pool:
+        return pool.map(_pool_check, items, chunksize=max(16, len(items) // (cores * 8)))
+
+
+def _warm_up(registry: JobTypeRegistry) -> None:
+    """Build validators and the YAML loader before forking, so workers share them."""
+    check_file("warm-up.yaml", b"kind: Defaults\n", registry)
+
+
+def _load(
+    files: Mapping[str, bytes],
+    root: Path,
+    timezone: str | None,
+    registry: JobTypeRegistry | None,
+    diagnostics: list[Diagnostic],
+) -> LoadResult:
+    registry = registry if registry is not None else default_registry()
+    selected = _select(files)
+    outcomes = _check_all(selected, registry)
+    docs = [doc for outcome in outcomes for doc in outcome.documents]
+    findings = [f for outcome in outcomes for f in outcome.findings]
+    found = [*diagnostics, *registry.diagnostics]
+    for outcome in outcomes:
+        found.extend(outcome.diagnostics)
+    definitions, more = _assemble(root, docs, timezone, len(selected))
+    findings.extend(more)
+    found.extend(resolve(_texts(selected, findings), findings))
+    return LoadResult(definitions, sorted(found, key=Diagnostic.sort_key), len(selected))
+
+
+def _texts(files: Mapping[str, bytes], findings: Iterable[Finding]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for finding in findings:
+        if finding.file not in out:
+            text = decode(finding.file, files[finding.file])
+            out[finding.file] = text if isinstance(text, str) else ""
+    return out
+
+
+def _assemble(
+    root: Path, docs: list[Document], timezone: str | None, files: int
+) -> tuple[Definitions, list[Finding]]:
+    findings: list[Finding] = []
+    findings.extend(crossfile.index_by_name(docs, "Job"))
+    findings.extend(crossfile.index_by_name(docs, "TimePeriod"))
+    findings.extend(crossfile.more_than_one_defaults(docs))
+    periods = periods_in(docs)
+    findings.extend(crossfile.unknown_references(docs, periods))
+    findings.extend(crossfile.cycles(periods))
+    bad = {(f.file, f.doc) for f in findings}
+    defaults_docs = [d for d in docs if d.kind == "Defaults"]
+    defaults = build_defaults(defaults_docs[0] if defaults_docs else None)
+    period_defs: dict[str, TimePeriodDef] = {}
+    for name, doc in periods.items():
+        zone, origin = resolve_zone(doc, defaults, timezone)
+        finding = zone_finding(doc, zone, origin)
+        if finding is not None:
+            findings.append(finding)
+        zone_ok = finding is None or finding.severity is Severity.WARNING
+        if zone_ok and not doc.has_errors and (doc.file, doc.index) not in bad:
+            period_defs[name] = build_period_def(doc, zone, origin)
+    jobs = {
+        doc.data["name"]: build_job(doc)
+        for doc in docs
+        if doc.kind == "Job" and not doc.has_errors and (doc.file, doc.index) not in bad
+    }
+    definitions = Definitions(
+        root=root,
+        jobs=jobs,
+        timeperiod_defs=period_defs,
+        timeperiods=build_periods(period_defs),
+        defaults=defaults,
+        files=files,
+    )
+    return definitions, findings

@@ -1,0 +1,177 @@
+"""The per-file stage: decode, parse (C loader), check every document on its own.
+
+It runs in worker processes for big trees, so its inputs and outputs are plain data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from runner.definitions.documents import Document, DocumentChecker
+from runner.definitions.findings import Finding
+from runner.definitions.walker import MAX_FILE_BYTES, too_large
+from runner.definitions.yamlsource import MAX_DOCUMENTS, LimitError, count_documents, load_fast
+from runner.diagnostics import Diagnostic, Severity
+from runner.jobtypes import JobTypeRegistry
+
+_MARKER = re.compile(r"---(?:[ \t]|$)")
+
+
+@dataclass
+class FileOutcome:
+    """What one file contributed: documents, findings (unpositioned) and diagnostics."""
+
+    file: str
+    documents: list[Document] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _diag(  # noqa: PLR0917 - mirrors Diagnostic's fields, in order
+    file: str,
+    line: int | None,
+    col: int | None,
+    code: str,
+    message: str,
+    hint: str | None,
+    severity: Severity = Severity.ERROR,
+) -> Diagnostic:
+    return Diagnostic(file, line, col, code, message, hint, severity)
+
+
+def decode(file: str, data: bytes) -> str | Diagnostic:
+    """The text of a file, or an `encoding` diagnostic at the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return _diag(
+            file,
+            line,
+            column,
+            "encoding",
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            "save the file as UTF-8",
+        )
+
+
+def document_lines(text: str) -> list[int]:
+    """1-based line of each document's first content (or marker) line, found by scanning."""
+    starts: list[int] = []
+    current: int | None = None
+    has_content = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _MARKER.match(line):
+            if current is not None:
+                starts.append(current)
+            current, has_content = number, bool(line[3:].strip())
+        elif line.startswith("..."):
+            if current is not None:
+                starts.append(current)
+            current, has_content = None, False
+        elif line.strip() and not line.lstrip().startswith("#") and not line.startswith("%"):
+            if current is None:
+                current = number
+            elif not has_content:
+                current, has_content = number, True
+    if current is not None:
+        starts.append(current)
+    return starts
+
+
+def check_file(file: str, data: bytes, registry: JobTypeRegistry) -> FileOutcome:
+    """Everything one file says on its own; never raises for bad input."""
+    outcome = FileOutcome(file)
+    if len(data) > MAX_FILE_BYTES:
+        outcome.diagnostics.append(too_large(file, len(data)))
+        return outcome
+    text = decode(file, data)
+    if isinstance(text, Diagnostic):
+        outcome.diagnostics.append(text)
+        return outcome
+    if count_documents(data) > MAX_DOCUMENTS + 1:
+        outcome.diagnostics.append(
+            _diag(
+                file,
+                None,
+                None,
+                "too-many-documents",
+                f"file holds more than {MAX_DOCUMENTS:,} YAML documents",
+                "split it into several files",
+            )
+        )
+        return outcome
+    docs = _parse(outcome, text)
+    if docs is None:
+        return outcome
+    if not any(doc is not None for doc in docs):
+        outcome.diagnostics.append(
+            _diag(
+                file,
+                None,
+                None,
+                "empty-file",
+                "file has no documents",
+                "add a definition or delete the file",
+                Severity.WARNING,
+            )
+        )
+        return outcome
+    lines = document_lines(text)
+    checker = DocumentChecker(file, registry)
+    for index, doc in enumerate(docs):
+        if doc is None:
+            continue
+        line = lines[index] if index < len(lines) else 1
+        checked = checker.check(index, line, doc)
+        if checked is not None:
+            outcome.documents.append(checked)
+    outcome.findings.extend(checker.findings)
+    return outcome
+
+
+def _parse(outcome: FileOutcome, text: str) -> list[Any] | None:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return load_fast(text)
+    except LimitError as exc:
+        outcome.findings.append(
+            Finding(outcome.file, exc.doc, exc.path, "value", exc.code, str(exc), exc.hint)
+        )
+    except MarkedYAMLError as exc:
+        outcome.diagnostics.extend(yaml_error(outcome.file, text, exc))
+    except YAMLError as exc:
+        outcome.diagnostics.append(_diag(outcome.file, None, None, "yaml", str(exc), None))
+    except RecursionError:
+        outcome.diagnostics.append(
+            _diag(
+                outcome.file, None, None, "too-deep", "nesting is too deep", "flatten the document"
+            )
+        )
+    return None
+
+
+def yaml_error(file: str, text: str, exc: Any) -> list[Diagnostic]:
+    """Diagnostics for a YAML syntax or construction error, at the problem's position."""
+    from ruamel.yaml.constructor import DuplicateKeyError
+
+    if isinstance(exc, DuplicateKeyError):
+        from runner.definitions.duplicates import duplicate_keys
+
+        found = duplicate_keys(file, text)
+        if found:
+            return found
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    if "\t" in problem or "tab" in problem:
+        hint = "indent with spaces; YAML does not allow tabs for indentation"
+    else:
+        hint = "fix the YAML syntax (an unclosed quote or bracket, or a wrong indentation?)"
+    context = f" ({exc.context})" if exc.context and exc.problem else ""
+    return [_diag(file, line, column, "yaml", f"invalid YAML: {problem}{context}", hint)]

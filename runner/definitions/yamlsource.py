@@ -1,0 +1,166 @@
+"""YAML 1.2 parsing: the C-accelerated safe loader for data, the round-trip loader for positions.
+
+Both loaders keep timestamps as strings, so `2026-12-24` stays the text that was written, and
+both build identical plain data (a test pins that). Pathological input is refused before it
+costs memory or time: more than 1,000 documents, more than `MAX_NODES` nodes after alias
+expansion (alias bombs), or nesting deeper than `MAX_DEPTH`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+
+MAX_DOCUMENTS = 1000
+MAX_NODES = 100_000
+"""Nodes per file after alias expansion: far above any real file, far below an alias bomb."""
+MAX_DEPTH = 50
+_DOC_START = re.compile(rb"^---(?:[ \t]|$)", re.MULTILINE)
+
+Path = tuple[str | int, ...]
+
+
+def _timestamp_as_text(constructor: Any, node: Any) -> Any:
+    """Unquoted dates stay strings (SPEC §2)."""
+    return constructor.construct_scalar(node)
+
+
+class _SafeConstructor(SafeConstructor):
+    """Safe constructor that keeps YAML timestamps as plain strings."""
+
+
+class _RoundTripConstructor(RoundTripConstructor):
+    """Round-trip constructor that keeps YAML timestamps as plain strings."""
+
+
+_SafeConstructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+_RoundTripConstructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+class LimitError(ValueError):
+    """A file breaks a limit (documents, nodes, depth); `path` points into document `doc`."""
+
+    def __init__(self, code: str, message: str, hint: str, doc: int = 0, path: Path = ()):
+        super().__init__(message)
+        self.code, self.hint, self.doc, self.path = code, hint, doc, path
+
+
+def fast_yaml() -> YAML:
+    """A YAML 1.2 safe loader backed by libyaml (ruamel.yaml.clib) when available."""
+    yaml = YAML(typ="safe")
+    yaml.Constructor = _SafeConstructor
+    return yaml
+
+
+def rt_yaml() -> YAML:
+    """A YAML 1.2 round-trip loader whose nodes know their line and column."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _RoundTripConstructor
+    yaml.max_depth = MAX_DEPTH
+    return yaml
+
+
+_FAST: YAML | None = None
+
+
+def count_documents(data: bytes) -> int:
+    """An upper bound on the number of documents, found without parsing."""
+    return len(_DOC_START.findall(data)) + 1
+
+
+def _documents(yaml: YAML, text: str) -> Iterator[Any]:
+    for index, doc in enumerate(yaml.load_all(text)):
+        if index >= MAX_DOCUMENTS:
+            raise _too_many()
+        yield doc
+
+
+def _too_many() -> LimitError:
+    return LimitError(
+        "too-many-documents",
+        f"file holds more than {MAX_DOCUMENTS:,} YAML documents",
+        "split it into several files",
+    )
+
+
+def load_fast(text: str) -> list[Any]:
+    """Every document of `text` as plain data (C loader); raises YAMLError or LimitError."""
+    global _FAST  # noqa: PLW0603 - one loader per process, built on first use
+    if _FAST is None:
+        _FAST = fast_yaml()
+    docs = list(_documents(_FAST, text))
+    for index, doc in enumerate(docs):
+        check_json(doc, index)
+    return docs
+
+
+def load_rt(text: str) -> list[Any]:
+    """Every document of `text` with positions (CommentedMap/CommentedSeq)."""
+    return list(_documents(rt_yaml(), text))
+
+
+@dataclass
+class _Budget:
+    left: int = MAX_NODES
+
+
+def check_json(doc: Any, index: int) -> None:
+    """Refuse what JSON cannot hold (non-string keys, NaN, bytes, sets) and limit breaches."""
+    _check(doc, index, (), _Budget())
+
+
+def _check(node: Any, index: int, path: Path, budget: _Budget) -> None:
+    budget.left -= 1
+    if budget.left < 0:
+        raise LimitError(
+            "too-many-nodes",
+            f"document has more than {MAX_NODES:,} nodes after alias expansion",
+            "remove anchors/aliases that multiply content (an alias bomb?) or split the file",
+            index,
+        )
+    if len(path) > MAX_DEPTH:
+        raise LimitError("too-deep", f"nesting deeper than {MAX_DEPTH}", "flatten it", index, path)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not isinstance(key, str):
+                raise LimitError(
+                    "not-json",
+                    f"mapping key {key!r} is not a string",
+                    "quote the key",
+                    index,
+                    path,
+                )
+            _check(value, index, (*path, key), budget)
+    elif isinstance(node, list):
+        for item, value in enumerate(node):
+            _check(value, index, (*path, item), budget)
+    elif isinstance(node, float) and not math.isfinite(node):
+        raise LimitError("not-json", f"{node} is not a valid number", "quote it", index, path)
+    elif node is not None and not isinstance(node, str | int | float | bool):
+        raise LimitError(
+            "not-json",
+            f"value of type {type(node).__name__} is not allowed",
+            "use strings, numbers, booleans, lists and mappings only (no YAML tags)",
+            index,
+            path,
+        )
+
+
+def plain(node: Any) -> Any:
+    """Round-trip data as plain dicts and lists (for comparing both loaders)."""
+    if isinstance(node, dict):
+        return {key: plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [plain(value) for value in node]
+    if isinstance(node, bool):
+        return bool(node)
+    for scalar in (str, int, float):
+        if isinstance(node, scalar):
+            return scalar(node)
+    return node
