@@ -19,7 +19,9 @@ from runner.options import GlobalOptions
 
 def _command_modules() -> list[ModuleType]:
     """Every sub-command module, in the order `--help` lists them."""
-    return []
+    from runner.commands import lint, schema
+
+    return [lint, schema]
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:

@@ -182,12 +182,17 @@ class DocumentChecker:
 
         for found in check_ranges(ranges):
             severity = Severity.ERROR if found.severity == "error" else Severity.WARNING
+            what = (
+                f"day key {found.key!r}"
+                if found.part == "key"
+                else f"time {ranges[found.key]!r} of {found.key!r}"
+            )
             self.add(
                 index,
                 ("ranges", found.key),
                 found.part,
                 found.code,
-                found.message,
+                f"ranges: {what}: {found.message}",
                 found.hint,
                 severity=severity,
                 offset=found.offset,
