@@ -19,9 +19,9 @@ from runner.options import GlobalOptions
 
 def _command_modules() -> list[ModuleType]:
     """Every sub-command module, in the order `--help` lists them."""
-    from runner.commands import lint, schema
+    from runner.commands import lint, period, schema
 
-    return [lint, schema]
+    return [lint, schema, period]
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
