@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runner.definitions.findings import DocPath, Finding, did_you_mean, dotted
+from runner.definitions.quickcheck import quick_valid
 from runner.definitions.schema import KINDS, build_validator, validator
 from runner.diagnostics import Severity
 from runner.durations import ACCEPTED_FORMS, parse_duration
@@ -99,6 +100,8 @@ class DocumentChecker:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
     def _schema(self, index: int, data: Any, checker: Any, prefix: DocPath) -> None:
+        if quick_valid(checker.schema, data) is True:
+            return  # the common valid document: no need for jsonschema's slower walk
         for error in sorted(checker.iter_errors(data), key=lambda e: list(map(str, e.path))):
             for finding in _schema_findings(error, prefix):
                 self.add(index, *finding)
@@ -218,7 +221,7 @@ def is_known_zone(name: str) -> bool:
 
     try:
         ZoneInfo(name)
-    except (ValueError, OSError):
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
         return False
     return True
 
@@ -249,13 +252,19 @@ def _schema_findings(error: Any, prefix: DocPath) -> Iterator[tuple[Any, ...]]:
         yield path, "value", "duration", message, f"use {ACCEPTED_FORMS}"
         return
     if error.validator == "required":
-        yield path, "node", "missing-key", _located(path, error.message), None
+        missing = [k for k in error.validator_value if k not in error.instance]
+        add_hint: str | None = f"add `{missing[0]}:`" if missing else None
+        described = error.schema.get("properties", {}).get(missing[0] if missing else "", {})
+        if described.get("description"):
+            add_hint = f"{add_hint}: {described['description']}"
+        yield path, "node", "missing-key", _located(path, error.message), add_hint
         return
     if error.validator == "oneOf" and all("required" in b for b in error.validator_value):
         keys = ", ".join(repr(k) for b in error.validator_value for k in b["required"])
         yield path, "node", "schema", _located(path, f"set exactly one of {keys}"), None
         return
-    yield path, "value", "schema", _located(path, error.message), None
+    described_as = error.schema.get("description") if isinstance(error.schema, dict) else None
+    yield path, "value", "schema", _located(path, error.message), described_as
 
 
 def _located(path: DocPath, message: str) -> str:

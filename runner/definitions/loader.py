@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from runner.definitions import crossfile
@@ -159,6 +159,10 @@ def _assemble(
     bad = {(f.file, f.doc) for f in findings}
     defaults_docs = [d for d in docs if d.kind == "Defaults"]
     defaults = build_defaults(defaults_docs[0] if defaults_docs else None)
+    if defaults_docs and defaults.timezone is None:
+        # A Defaults with errors still says which zone was meant: no "zone missing" noise.
+        written = defaults_docs[0].data.get("timezone")
+        defaults = replace(defaults, timezone=written if isinstance(written, str) else None)
     period_defs: dict[str, TimePeriodDef] = {}
     for name, doc in periods.items():
         zone, origin = resolve_zone(doc, defaults, timezone)

@@ -59,6 +59,10 @@ def decode(file: str, data: bytes) -> str | Diagnostic:
         )
 
 
+def _is_content(line: str) -> bool:
+    return bool(line.strip()) and not line.lstrip().startswith("#") and not line.startswith("%")
+
+
 def document_lines(text: str) -> list[int]:
     """1-based line of each document's first content (or marker) line, found by scanning."""
     starts: list[int] = []
@@ -73,11 +77,8 @@ def document_lines(text: str) -> list[int]:
             if current is not None:
                 starts.append(current)
             current, has_content = None, False
-        elif line.strip() and not line.lstrip().startswith("#") and not line.startswith("%"):
-            if current is None:
-                current = number
-            elif not has_content:
-                current, has_content = number, True
+        elif not has_content and _is_content(line):
+            current, has_content = number, True
     if current is not None:
         starts.append(current)
     return starts
@@ -127,7 +128,20 @@ def check_file(file: str, data: bytes, registry: JobTypeRegistry) -> FileOutcome
         if doc is None:
             continue
         line = lines[index] if index < len(lines) else 1
-        checked = checker.check(index, line, doc)
+        try:
+            checked = checker.check(index, line, doc)
+        except Exception as exc:  # noqa: BLE001 - a checker bug must be a diagnostic, not a crash
+            outcome.diagnostics.append(
+                _diag(
+                    file,
+                    line,
+                    1,
+                    "internal",
+                    f"internal error while checking this document: {type(exc).__name__}: {exc}",
+                    "please report this as a jobrunner bug",
+                )
+            )
+            continue
         if checked is not None:
             outcome.documents.append(checked)
     outcome.findings.extend(checker.findings)
@@ -173,5 +187,9 @@ def yaml_error(file: str, text: str, exc: Any) -> list[Diagnostic]:
         hint = "indent with spaces; YAML does not allow tabs for indentation"
     else:
         hint = "fix the YAML syntax (an unclosed quote or bracket, or a wrong indentation?)"
-    context = f" ({exc.context})" if exc.context and exc.problem else ""
+    context = ""
+    if exc.context and exc.problem:
+        started = exc.context_mark
+        at = f" that starts at line {started.line + 1}, column {started.column + 1}"
+        context = f" ({exc.context}{at if started is not None and started != mark else ''})"
     return [_diag(file, line, column, "yaml", f"invalid YAML: {problem}{context}", hint)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+from ruamel.yaml.resolver import VersionedResolver
 
 MAX_DOCUMENTS = 1000
 MAX_NODES = 100_000
@@ -43,6 +44,24 @@ _SafeConstructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_te
 _RoundTripConstructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
+class _Yaml12Resolver(VersionedResolver):
+    """Always YAML 1.2 (a `%YAML 1.1` directive does not bring `yes` booleans back), and the
+    version looked up once instead of per scalar."""
+
+    @property
+    def processing_version(self) -> Any:
+        """YAML 1.2, whatever the document says."""
+        return (1, 2)
+
+    @property
+    def versioned_resolver(self) -> Any:
+        """The implicit resolvers of YAML 1.2, built on first use."""
+        cached = self.__dict__.get("_yaml12")
+        if cached is None:
+            cached = self.__dict__["_yaml12"] = super().versioned_resolver
+        return cached
+
+
 class LimitError(ValueError):
     """A file breaks a limit (documents, nodes, depth); `path` points into document `doc`."""
 
@@ -55,6 +74,7 @@ def fast_yaml() -> YAML:
     """A YAML 1.2 safe loader backed by libyaml (ruamel.yaml.clib) when available."""
     yaml = YAML(typ="safe")
     yaml.Constructor = _SafeConstructor
+    yaml.Resolver = _Yaml12Resolver
     return yaml
 
 
@@ -62,6 +82,7 @@ def rt_yaml() -> YAML:
     """A YAML 1.2 round-trip loader whose nodes know their line and column."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _RoundTripConstructor
+    yaml.Resolver = _Yaml12Resolver
     yaml.max_depth = MAX_DEPTH
     return yaml
 
