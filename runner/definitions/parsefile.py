@@ -6,7 +6,7 @@ It runs in worker processes for big trees, so its inputs and outputs are plain d
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from runner.definitions.documents import Document, DocumentChecker
@@ -154,9 +154,8 @@ def _parse(outcome: FileOutcome, text: str) -> list[Any] | None:
     try:
         return load_fast(text)
     except LimitError as exc:
-        outcome.findings.append(
-            Finding(outcome.file, exc.doc, exc.path, "value", exc.code, str(exc), exc.hint)
-        )
+        finding = Finding(outcome.file, exc.doc, exc.path, "value", exc.code, str(exc), exc.hint)
+        outcome.findings.append(replace(finding, part="key") if exc.part == "key" else finding)
     except MarkedYAMLError as exc:
         outcome.diagnostics.extend(yaml_error(outcome.file, text, exc))
     except YAMLError as exc:

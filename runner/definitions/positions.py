@@ -57,7 +57,7 @@ def _quote_width(lines: list[str], line: int, col: int) -> int:
 def resolve_file(text: str, findings: Iterable[Finding]) -> list[Diagnostic]:
     """Diagnostics for the findings of one file whose content is `text`."""
     try:
-        docs = load_rt(text)
+        docs = load_rt(text, max_depth=None)  # positions of a too-deep document too
     except Exception:  # noqa: BLE001 - positions are best effort; the fast path parsed it
         docs = []
     lines = text.splitlines()

@@ -65,9 +65,11 @@ class _Yaml12Resolver(VersionedResolver):
 class LimitError(ValueError):
     """A file breaks a limit (documents, nodes, depth); `path` points into document `doc`."""
 
-    def __init__(self, code: str, message: str, hint: str, doc: int = 0, path: Path = ()):
+    def __init__(  # noqa: PLR0917 - all but the first three are optional
+        self, code: str, message: str, hint: str, doc: int = 0, path: Path = (), part: str = "value"
+    ):
         super().__init__(message)
-        self.code, self.hint, self.doc, self.path = code, hint, doc, path
+        self.code, self.hint, self.doc, self.path, self.part = code, hint, doc, path, part
 
 
 def fast_yaml() -> YAML:
@@ -78,12 +80,13 @@ def fast_yaml() -> YAML:
     return yaml
 
 
-def rt_yaml() -> YAML:
+def rt_yaml(max_depth: int | None = MAX_DEPTH) -> YAML:
     """A YAML 1.2 round-trip loader whose nodes know their line and column."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _RoundTripConstructor
     yaml.Resolver = _Yaml12Resolver
-    yaml.max_depth = MAX_DEPTH
+    if max_depth is not None:
+        yaml.max_depth = max_depth
     return yaml
 
 
@@ -121,9 +124,9 @@ def load_fast(text: str) -> list[Any]:
     return docs
 
 
-def load_rt(text: str) -> list[Any]:
+def load_rt(text: str, max_depth: int | None = MAX_DEPTH) -> list[Any]:
     """Every document of `text` with positions (CommentedMap/CommentedSeq)."""
-    return list(_documents(rt_yaml(), text))
+    return list(_documents(rt_yaml(max_depth), text))
 
 
 @dataclass
@@ -155,7 +158,8 @@ def _check(node: Any, index: int, path: Path, budget: _Budget) -> None:
                     f"mapping key {key!r} is not a string",
                     "quote the key",
                     index,
-                    path,
+                    (*path, key),
+                    "key",
                 )
             _check(value, index, (*path, key), budget)
     elif isinstance(node, list):

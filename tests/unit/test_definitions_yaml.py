@@ -1,0 +1,78 @@
+"""The fast C safe loader and the round-trip loader build identical data (YAML 1.2 rules)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml.error import YAMLError
+
+from runner.definitions.yamlsource import fast_yaml, load_fast, load_rt, plain
+
+REPO = Path(__file__).resolve().parents[2]
+FILES = sorted(p for base in ("examples", "tests/examples") for p in (REPO / base).rglob("*.y*ml"))
+
+
+def test_the_fast_loader_is_the_c_one() -> None:
+    """ruamel.yaml.clib is installed and used for the fast path."""
+    assert "CParser" in fast_yaml().Parser.__name__
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(REPO)) for p in FILES])
+def test_fast_and_round_trip_loaders_agree(path: Path) -> None:
+    """Every example and test file loads to the same data both ways (or fails both ways)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        fast = load_fast(text)
+    except (YAMLError, ValueError):
+        with pytest.raises((YAMLError, ValueError)):
+            load_rt(text)
+        return
+    rt = plain(load_rt(text))
+    assert rt == fast
+    assert [type(d) for d in rt] == [type(d) for d in fast]
+
+
+def test_there_are_enough_files_to_compare() -> None:
+    """The comparison above covers the examples and the test cases."""
+    assert len(FILES) >= 20
+
+
+SCALARS = """\
+a: yes
+b: no
+c: on
+d: 2026-12-24
+e: 2026-12-24T10:00:00Z
+f: 012
+g: 0o17
+h: 1_000
+i: ~
+j: 1.5
+k: true
+l: "09:00"
+m: 09:00
+"""
+
+
+def test_yaml_1_2_scalars_and_dates_as_strings() -> None:
+    """yes/no/on stay strings, dates stay text, and both loaders agree on every scalar."""
+    fast = load_fast(SCALARS)[0]
+    assert fast["a"] == "yes"
+    assert fast["b"] == "no"
+    assert fast["c"] == "on"
+    assert fast["d"] == "2026-12-24"
+    assert fast["e"] == "2026-12-24T10:00:00Z"
+    assert fast["k"] is True
+    assert fast["i"] is None
+    assert fast["j"] == 1.5
+    assert fast["m"] == "09:00"
+    assert plain(load_rt(SCALARS))[0] == fast
+    for key in fast:
+        assert type(plain(load_rt(SCALARS))[0][key]) is type(fast[key]), key
+
+
+def test_a_yaml_1_1_directive_does_not_bring_back_boolean_yes() -> None:
+    """`%YAML 1.1` is read by YAML 1.2 rules in both loaders."""
+    text = "%YAML 1.1\n---\na: yes\n"
+    assert load_fast(text) == plain(load_rt(text)) == [{"a": "yes"}]
