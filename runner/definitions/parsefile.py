@@ -179,16 +179,27 @@ def yaml_error(file: str, text: str, exc: Any) -> list[Diagnostic]:
         found = duplicate_keys(file, text)
         if found:
             return found
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     if "\t" in problem or "tab" in problem:
         hint = "indent with spaces; YAML does not allow tabs for indentation"
     else:
         hint = "fix the YAML syntax (an unclosed quote or bracket, or a wrong indentation?)"
-    context = ""
-    if exc.context and exc.problem:
-        started = exc.context_mark
-        at = f" that starts at line {started.line + 1}, column {started.column + 1}"
-        context = f" ({exc.context}{at if started is not None and started != mark else ''})"
-    return [_diag(file, line, column, "yaml", f"invalid YAML: {problem}{context}", hint)]
+    mark, message = _where(exc, f"invalid YAML: {problem}")
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+    return [_diag(file, line, column, "yaml", message, hint)]
+
+
+_UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar")
+
+
+def _where(exc: Any, message: str) -> tuple[Any, str]:
+    """The mark to report and the full message: an unclosed quote or bracket is reported
+    where it opens (the real mistake), with where the parser noticed it."""
+    problem, started = exc.problem_mark, exc.context_mark
+    if exc.context and exc.problem and started is not None and problem is not None:
+        if str(exc.context).startswith(_UNCLOSED):
+            noticed = f"line {problem.line + 1}, column {problem.column + 1}"
+            return started, f"{message} ({exc.context}, which is not closed: noticed at {noticed})"
+        opened = f"line {started.line + 1}, column {started.column + 1}"
+        return problem, f"{message} ({exc.context} that starts at {opened})"
+    return problem or started, message

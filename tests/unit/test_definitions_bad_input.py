@@ -29,7 +29,7 @@ def only(result: LoadResult) -> Diagnostic:
 
 
 CASES = [
-    ("invalid YAML", b"kind: Job\nname: [unclosed\ninterval: 1h\n", "yaml", 3),
+    ("invalid YAML", b"kind: Job\nname: [unclosed\ninterval: 1h\n", "yaml", 2),
     ("not a mapping", b"- a\n- b\n", "not-mapping", 1),
     ("missing kind", b"name: x\n", "missing-kind", 1),
     ("unknown kind", b"kind: Jobs\n", "unknown-kind", 1),
