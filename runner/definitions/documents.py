@@ -10,7 +10,7 @@ from typing import Any
 from runner.definitions.findings import DocPath, Finding, did_you_mean, dotted
 from runner.definitions.quickcheck import quick_valid
 from runner.definitions.schema import KINDS, build_validator, validator
-from runner.diagnostics import Severity
+from runner.diagnostics import Diagnostic, Severity
 from runner.durations import ACCEPTED_FORMS, parse_duration
 from runner.errors import DurationError
 from runner.jobtypes import JobTypeRegistry
@@ -37,6 +37,8 @@ class DocumentChecker:
         self.file = file
         self.registry = registry
         self.findings: list[Finding] = []
+        self.direct: list[Diagnostic] = []
+        """Findings whose position is already known (documents that are not mappings)."""
 
     def add(  # noqa: PLR0917 - the arguments mirror Finding's fields, in order
         self,
@@ -60,13 +62,15 @@ class DocumentChecker:
         before = len(self.errors())
         if not isinstance(data, dict):
             what = type(data).__name__ if data is not None else "empty"
-            self.add(
-                index,
-                (),
-                "node",
-                "not-mapping",
-                f"document is a {what}, not a mapping",
-                "a document is a mapping with a `kind`: Job, TimePeriod or Defaults",
+            self.direct.append(
+                Diagnostic(
+                    self.file,
+                    line,
+                    1,
+                    "not-mapping",
+                    f"document is a {what}, not a mapping",
+                    "a document is a mapping with a `kind`: Job, TimePeriod or Defaults",
+                )
             )
             return None
         kind = data.get("kind")

@@ -145,6 +145,7 @@ def check_file(file: str, data: bytes, registry: JobTypeRegistry) -> FileOutcome
         if checked is not None:
             outcome.documents.append(checked)
     outcome.findings.extend(checker.findings)
+    outcome.diagnostics.extend(checker.direct)
     return outcome
 
 
