@@ -23,9 +23,9 @@ def test_fast_and_round_trip_loaders_agree(path: Path) -> None:
     """Every example and test file loads to the same data both ways (or fails both ways)."""
     text = path.read_text(encoding="utf-8")
     try:
-        fast = load_fast(text)
-    except (YAMLError, ValueError):
-        with pytest.raises((YAMLError, ValueError)):
+        fast = list(fast_yaml().load_all(text))  # without the JSON checks: raw data
+    except YAMLError:
+        with pytest.raises(YAMLError):
             load_rt(text)
         return
     rt = plain(load_rt(text))
