@@ -1,148 +1,120 @@
-"""`jobrunner lint` and `jobrunner schema` through the real CLI: exit codes, formats, bad input."""
+"""`jobrunner lint` and `jobrunner schema` as a user runs them: the real CLI in a subprocess."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
+from runner.cli import main
+from tests.gitrepo import GitRepo
 from tests.integration.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
-
-JOB = """\
-kind: Job
-name: {name}
-interval: 15m
-type: command
-settings:
-  argv: [df, -h]
-"""
+EXAMPLES = REPO / "examples" / "jobs.d"
+TWENTY = REPO / "tests" / "examples" / "invalid" / "twenty"
+JOB = "kind: Job\nname: {name}\ntype: command\ninterval: 15m\nsettings: {{argv: [/bin/true]}}\n"
 
 
-def _tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write `files` (relative path -> content) under `root` and return it."""
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+def test_examples_lint_cleanly() -> None:
+    """`jobrunner lint examples/jobs.d` exits 0 and says so."""
+    done = run_cli("lint", str(EXAMPLES))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("no problems (10 files, 5 jobs, 8 time periods)")
+    director = run_cli("lint", str(REPO / "examples" / "director"))
+    assert director.returncode == 0, director.stdout
 
 
-def test_examples_lint_clean() -> None:
-    """Both shipped example trees lint without findings and exit 0."""
-    for tree in ("examples/jobs.d", "examples/director"):
-        done = run_cli("lint", str(REPO / tree), "--strict")
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert done.stdout.startswith("no problems (")
-        assert "Traceback" not in done.stderr
+def test_mistakes_exit_1_in_every_format() -> None:
+    """A tree with errors exits 1 with text, json, github and sarif output."""
+    for fmt in ("text", "json", "github", "sarif"):
+        done = run_cli("lint", str(TWENTY), "--format", fmt)
+        assert done.returncode == 1, (fmt, done.stderr)
+        assert done.stderr == ""
+    data = json.loads(run_cli("lint", str(TWENTY), "--format", "json").stdout)
+    assert data["valid"] is False
+    assert len(data["errors"]) == 21
 
 
-def test_missing_directory_exits_2(tmp_path: Path) -> None:
-    """A definitions directory that does not exist is a usage error (exit 2), not a traceback."""
-    done = run_cli("lint", "--jobs-dir", str(tmp_path / "absent"))
-    assert done.returncode == 2
-    assert "absent" in done.stderr
-    assert "Traceback" not in done.stderr
-
-
-def test_errors_exit_1_with_file_line_column(tmp_path: Path) -> None:
-    """A typo'd key is reported as file:line:col with a did-you-mean hint, exit 1."""
-    root = _tree(tmp_path / "d", {"job.yaml": JOB.format(name="a") + "intervall: 5m\n"})
-    done = run_cli("lint", str(root))
+def test_files_are_reported_on_with_cross_file_checks(tmp_path: Path) -> None:
+    """`lint FILE` loads the whole tree but reports only on FILE (as pre-commit calls it)."""
+    (tmp_path / "a.yaml").write_text(JOB.format(name="same"))
+    (tmp_path / "b.yaml").write_text(JOB.format(name="same") + "intervall: 1m\n")
+    (tmp_path / "c.yaml").write_text("kind: Nope\n")
+    done = run_cli("--jobs-dir", str(tmp_path), "lint", str(tmp_path / "a.yaml"))
     assert done.returncode == 1
-    assert "job.yaml:7:1: error[unknown-key]: unknown key 'intervall'" in done.stdout
-    assert "    hint: did you mean 'interval'?" in done.stdout
-
-
-def test_bad_input_each_a_diagnostic(tmp_path: Path) -> None:
-    """Broken YAML, non-mapping, missing/unknown kind, tabs, non-UTF-8 each name file and line."""
-    root = _tree(
-        tmp_path / "d",
-        {
-            "broken.yaml": "kind: Job\nname: [a\n",
-            "list.yaml": "- a\n- b\n",
-            "nokind.yaml": "name: x\n",
-            "badkind.yaml": "kind: Jbo\nname: x\n",
-            "tabs.yaml": "kind: Job\n\tname: x\n",
-            "latin1.yaml": "kind: Job\nname: caf\xe9\n".encode("latin-1"),
-            "ok.yaml": JOB.format(name="fine"),
-        },
+    assert done.stdout.splitlines()[0] == (
+        "a.yaml:2:7: error[duplicate-name]: job 'same' is defined more than once (also at b.yaml:1)"
     )
-    done = run_cli("lint", str(root), "--format", "json")
-    assert done.returncode == 1, done.stderr
-    report = json.loads(done.stdout)
-    files = {entry["file"] for entry in report["errors"]}
-    assert files == {
-        "broken.yaml",
-        "list.yaml",
-        "nokind.yaml",
-        "badkind.yaml",
-        "tabs.yaml",
-        "latin1.yaml",
-    }
-    assert all(entry["line"] >= 1 for entry in report["errors"])
-    assert report["jobs"] == 1
-    assert "Traceback" not in done.stderr
-
-
-def test_files_report_only_on_given_but_load_whole_tree(tmp_path: Path) -> None:
-    """`lint FILE` reports only that file's findings, but cross-file checks see the whole tree."""
-    root = _tree(
-        tmp_path / "d",
-        {
-            "a.yaml": JOB.format(name="same"),
-            "b.yaml": JOB.format(name="same"),
-            "c.yaml": "kind: Job\nname: [x\n",
-        },
-    )
-    done = run_cli("--jobs-dir", str(root), "lint", str(root / "a.yaml"))
-    assert done.returncode == 1
-    assert "a.yaml:2:7: error[duplicate-name]" in done.stdout
-    assert "b.yaml" in done.stdout  # named in the message as the other place
+    assert "b.yaml:" not in done.stdout.replace("(also at b.yaml:1)", "")
     assert "c.yaml" not in done.stdout
 
 
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:
-    """A period without any zone is a warning: exit 0 normally, 1 with --strict."""
-    period = "kind: TimePeriod\nname: always\nranges:\n  monday: '00:00-24:00'\n"
-    root = _tree(tmp_path / "d", {"p.yaml": period})
-    plain = run_cli("lint", str(root))
-    strict = run_cli("lint", str(root), "--strict")
-    assert "warning[" in plain.stdout, plain.stdout
-    assert (plain.returncode, strict.returncode) == (0, 1)
+    """A warning alone exits 0, and 1 with --strict."""
+    (tmp_path / "empty.yaml").write_text("# nothing\n")
+    (tmp_path / "a.yaml").write_text(JOB.format(name="a"))
+    assert run_cli("lint", str(tmp_path)).returncode == 0
+    assert run_cli("lint", str(tmp_path), "--strict").returncode == 1
 
 
-def test_github_and_sarif_formats(tmp_path: Path) -> None:
-    """github prints escaped workflow commands; sarif prints a SARIF 2.1.0 log with the result."""
-    root = _tree(tmp_path / "d", {"job.yaml": JOB.format(name="a") + "intervall: 5m\n"})
-    github = run_cli("lint", str(root), "--format", "github")
-    assert github.returncode == 1
-    line = github.stdout.splitlines()[0]
-    assert line.startswith("::error file=")
-    assert "job.yaml,line=7,col=1," in line
-    assert "%0Ahint: did you mean 'interval'?" in line
-    sarif = run_cli("lint", str(root), "--format", "sarif")
-    assert sarif.returncode == 1
-    log = json.loads(sarif.stdout)
-    assert log["version"] == "2.1.0"
-    (result,) = log["runs"][0]["results"]
-    region = result["locations"][0]["physicalLocation"]["region"]
-    assert (region["startLine"], region["startColumn"]) == (7, 1)
+def test_missing_directory_exits_2(tmp_path: Path) -> None:
+    """A definitions directory that does not exist is a usage error with a clear message."""
+    done = run_cli("--jobs-dir", str(tmp_path / "nope"), "lint")
+    assert done.returncode == 2
+    assert "does not exist" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert run_cli("lint", str(tmp_path / "nope.yaml")).returncode == 2
 
 
-def test_schema_command_prints_each_schema() -> None:
-    """`schema job|timeperiod|defaults|command` prints Draft 2020-12 JSON; unknown exits 2."""
-    for name in ("job", "timeperiod", "defaults", "command"):
-        done = run_cli("schema", name)
-        assert done.returncode == 0, done.stderr
-        schema = json.loads(done.stdout)
-        assert isinstance(schema, dict)
-        assert "properties" in schema or "$defs" in schema or "type" in schema
-    job = json.loads(run_cli("schema", "job").stdout)
-    assert job["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    unknown = run_cli("schema", "no-such-thing")
-    assert unknown.returncode == 2
-    assert "Traceback" not in unknown.stderr
+def test_github_paths_are_relative_to_the_git_top_level(git_repo: GitRepo) -> None:
+    """Annotations name files from the repository root, so they land on the diff."""
+    git_repo.write("ops/jobs.d/bad.yaml", JOB.format(name="x") + "intervall: 1m\n")
+    git_repo.commit()
+    done = run_cli("lint", "ops/jobs.d", "--format", "github", cwd=git_repo.path)
+    assert done.returncode == 1
+    assert done.stdout.startswith(
+        "::error file=ops/jobs.d/bad.yaml,line=6,col=1,title=jobrunner lint (unknown-key)::"
+    )
+    sarif = json.loads(run_cli("lint", "ops/jobs.d", "--format", "sarif", cwd=git_repo.path).stdout)
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "ops/jobs.d/bad.yaml"
+
+
+@pytest.mark.parametrize("name", ["job", "timeperiod", "defaults", "command"])
+def test_schema_prints_json(name: str) -> None:
+    """`jobrunner schema NAME` prints a Draft 2020-12 schema."""
+    done = run_cli("schema", name)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["$schema"].endswith("2020-12/schema")
+
+
+def test_schema_unknown_name_and_list() -> None:
+    """An unknown schema exits 2 naming the known ones; no name lists them."""
+    done = run_cli("schema", "nope")
+    assert done.returncode == 2
+    assert "known: job, timeperiod, defaults, state, command" in done.stderr
+    assert run_cli("schema").stdout.split()[:4] == ["job", "timeperiod", "defaults", "state"]
+
+
+def test_absent_schema_file_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A schema that is not installed (e.g. state) exits 2 saying which file is missing."""
+    import runner.definitions.schema as schema
+
+    monkeypatch.setattr(schema, "schema_dir", lambda: tmp_path)
+    schema.load_schema.cache_clear()
+    try:
+        assert main(["schema", "state"]) == 2
+    finally:
+        schema.load_schema.cache_clear()
+    assert f"{tmp_path}/state.schema.json is missing" in capsys.readouterr().err
+
+
+def test_version() -> None:
+    """`jobrunner --version` prints the version."""
+    done = run_cli("--version")
+    assert done.returncode == 0
+    assert done.stdout.startswith("jobrunner ")
