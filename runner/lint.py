@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from runner.definitions import LoadResult, load_definitions
@@ -25,6 +25,8 @@ class LintReport:
     files: int
     jobs: int
     timeperiods: int
+    outside: list[str] = field(default_factory=list)
+    """Paths given that are not inside the root: not checked (the command says so)."""
     prefix: str = ""
     """The root's path relative to the git top level (`/`-separated, '' at the top); github
     and sarif paths are `prefix + file`."""
@@ -40,22 +42,21 @@ class LintReport:
         return str(path) if str(path) != "." else "."
 
 
-def select_files(root: Path, paths: Sequence[str]) -> set[str] | None:
-    """Root-relative names of the files given on the command line (None: all files)."""
+def select_files(root: Path, paths: Sequence[str]) -> tuple[set[str] | None, list[str]]:
+    """Root-relative names of the files given on the command line (None: all files), and
+    the paths outside the root (pre-commit may pass other YAML files of the repository)."""
     base = root.resolve()
     selected: set[str] = set()
+    outside: list[str] = []
     for given in paths:
         path = Path(given).resolve()
         if path == base:
-            return None
+            return None, []
         try:
             selected.add(path.relative_to(base).as_posix())
         except ValueError:
-            raise UsageError(
-                f"{given} is not inside the definitions directory {root}; pass --jobs-dir DIR "
-                "(lint loads the whole directory and reports on the files given)"
-            ) from None
-    return selected
+            outside.append(given)
+    return selected, outside
 
 
 def _is_selected(diagnostic: Diagnostic, selected: set[str] | None) -> bool:
@@ -101,14 +102,15 @@ def lint(
 ) -> LintReport:
     """Load `root` and report on `paths` (files or directories below it; all when empty).
 
-    Raises UsageError when `root` does not exist or a path is outside it (exit code 2).
+    Raises UsageError when `root` does not exist (exit code 2); paths outside `root` are
+    listed in `LintReport.outside` and not checked.
     """
     if not root.is_dir():
         raise UsageError(
             f"definitions directory {root} does not exist; pass it as `jobrunner lint DIR`, "
             "use --jobs-dir or set JOBRUNNER_JOBS_DIR"
         )
-    selected = select_files(root, paths) if paths else None
+    selected, outside = select_files(root, paths) if paths else (None, [])
     result: LoadResult = load_definitions(root, timezone=timezone, registry=registry)
     shown = [d for d in result.diagnostics if _is_selected(d, selected)]
     definitions = result.definitions
@@ -119,6 +121,7 @@ def lint(
         jobs=len(definitions.jobs),
         timeperiods=len(definitions.timeperiod_defs),
         prefix=git_prefix(root) if with_git else "",
+        outside=outside,
     )
 
 

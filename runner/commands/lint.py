@@ -55,5 +55,11 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         timezone=options.timezone,
         with_git=args.format in ("github", "sarif"),
     )
+    for given in report.outside:
+        print(
+            f"jobrunner: note: {given} is outside the definitions directory {root}; not checked "
+            "(use --jobs-dir DIR)",
+            file=sys.stderr,
+        )
     sys.stdout.write(reporter(args.format)(report))
     return int(exit_code(report, strict=args.strict))

@@ -118,3 +118,16 @@ def test_version() -> None:
     done = run_cli("--version")
     assert done.returncode == 0
     assert done.stdout.startswith("jobrunner ")
+
+
+def test_files_outside_the_directory_are_noted_not_checked(tmp_path: Path) -> None:
+    """pre-commit may pass other YAML files of the repository: they are skipped with a note."""
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "a.yaml").write_text(JOB.format(name="a"))
+    other = tmp_path / ".gitlab-ci.yml"
+    other.write_text("stages: [test]\n")
+    done = run_cli(
+        "--jobs-dir", str(tmp_path / "jobs"), "lint", str(tmp_path / "jobs" / "a.yaml"), str(other)
+    )
+    assert done.returncode == 0
+    assert f"{other} is outside the definitions directory" in done.stderr
