@@ -7,6 +7,7 @@ daemon uses it for a git revision). Per-file work runs on both cores for big tre
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -99,7 +100,10 @@ def _pool_check(item: tuple[str, bytes]) -> FileOutcome:
 def _check_all(files: Mapping[str, bytes], registry: JobTypeRegistry) -> list[FileOutcome]:
     items = sorted(files.items())
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if len(items) < PARALLEL_FILES or cores < 2:
+    # fork() is only safe while this process has no other threads (the daemon has some:
+    # a lock held by one of them would be held forever in the child), so the daemon's
+    # reloads stay in-process; `lint` and `run` are single-threaded.
+    if len(items) < PARALLEL_FILES or cores < 2 or threading.active_count() > 1:
         return [check_file(path, data, registry) for path, data in items]
     import multiprocessing
 

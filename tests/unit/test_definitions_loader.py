@@ -224,3 +224,24 @@ def test_default_registry_is_used_when_none_is_given() -> None:
     """Without a registry argument the built-in command type is known."""
     assert default_registry().get("command") is not None
     assert load({"j.yaml": JOB.format(name="j")}).ok
+
+
+def test_process_pool_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big trees are checked on both cores; the result equals the in-process one."""
+    import runner.definitions.loader as loader
+
+    files = {f"j{n:02d}.yaml": JOB.format(name=f"j{n}") for n in range(12)}
+    files["bad.yaml"] = JOB.format(name="j1") + "intervall: 1m\n"
+    files["p.yaml"] = PERIOD.format(name="p") + "excludes: [ghost]\n"
+    sequential = load(files)
+    used: list[bool] = []
+    real_warm_up = loader._warm_up
+    monkeypatch.setattr(loader, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(loader.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(loader.os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(loader, "_warm_up", lambda r: used.append(True) or real_warm_up(r))
+    parallel = load(files)
+    assert used == [True]
+    assert parallel.diagnostics == sequential.diagnostics
+    assert parallel.definitions.jobs == sequential.definitions.jobs
+    assert len(parallel.diagnostics) == 4
