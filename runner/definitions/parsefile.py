@@ -155,6 +155,11 @@ def _parse(outcome: FileOutcome, text: str) -> list[Any] | None:
     try:
         return load_fast(text)
     except LimitError as exc:
+        if exc.line is not None:
+            outcome.diagnostics.append(
+                _diag(outcome.file, exc.line, 1, exc.code, str(exc), exc.hint)
+            )
+            return None
         finding = Finding(outcome.file, exc.doc, exc.path, "value", exc.code, str(exc), exc.hint)
         outcome.findings.append(replace(finding, part="key") if exc.part == "key" else finding)
     except MarkedYAMLError as exc:

@@ -66,10 +66,20 @@ class LimitError(ValueError):
     """A file breaks a limit (documents, nodes, depth); `path` points into document `doc`."""
 
     def __init__(  # noqa: PLR0917 - all but the first three are optional
-        self, code: str, message: str, hint: str, doc: int = 0, path: Path = (), part: str = "value"
+        self,
+        code: str,
+        message: str,
+        hint: str,
+        doc: int = 0,
+        path: Path = (),
+        part: str = "value",
+        *,
+        line: int | None = None,
     ):
         super().__init__(message)
         self.code, self.hint, self.doc, self.path, self.part = code, hint, doc, path, part
+        self.line = line
+        """Set when the position is known without parsing (the pre-scan)."""
 
 
 def fast_yaml() -> YAML:
@@ -113,8 +123,47 @@ def _too_many() -> LimitError:
     )
 
 
+PRESCAN_DEPTH = 200
+"""Estimated nesting that is refused before parsing: the C parser does not enforce a depth
+limit, and some thousand levels would exhaust the stack (found by the bad-input tests)."""
+_DASHES = re.compile(r"(?:-[ \t]+)*")
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def nesting_estimate(text: str) -> tuple[int, int]:
+    """A cheap estimate of the nesting depth (block indentation levels, inline `- ` items,
+    open flow brackets) and the 1-based line where it peaks, computed without parsing."""
+    deepest = flow = where = 0
+    stack: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped[0] == "#":
+            continue
+        indent = len(line) - len(stripped)
+        while stack and stack[-1] >= indent:
+            stack.pop()
+        stack.append(indent)
+        dashes = _DASHES.match(stripped)
+        inline = dashes.group(0).count("-") if dashes else 0
+        peak = flow
+        for bracket in _BRACKETS.findall(stripped):
+            flow = flow + 1 if bracket in "[{" else max(0, flow - 1)
+            peak = max(peak, flow)
+        if len(stack) + inline + peak > deepest:
+            deepest, where = len(stack) + inline + peak, number
+    return deepest, where
+
+
 def load_fast(text: str) -> list[Any]:
     """Every document of `text` as plain data (C loader); raises YAMLError or LimitError."""
+    depth, line = nesting_estimate(text)
+    if depth > PRESCAN_DEPTH:
+        raise LimitError(
+            "too-deep",
+            f"nesting is far deeper than {MAX_DEPTH} levels (about {depth})",
+            "flatten the document",
+            line=line,
+        )
     global _FAST  # noqa: PLW0603 - one loader per process, built on first use
     if _FAST is None:
         _FAST = fast_yaml()

@@ -40,6 +40,13 @@ CASES = [
     ("explicit tag", b"kind: !!python/object:os.system Defaults\n", "yaml", 1),
     ("non-string key", b"kind: Defaults\n1: x\n", "not-json", 2),
     ("too deep", b"kind: Defaults\nx: " + b"[" * 60 + b"]" * 60 + b"\n", "too-deep", 2),
+    ("far too deep", b"kind: Defaults\nx: " + b"[" * 100_000 + b"]" * 100_000, "too-deep", 2),
+    (
+        "deep block",
+        b"kind: Defaults\nx:\n" + b"".join(b" " * i + b"- a:\n" for i in range(300)),
+        "too-deep",
+        302,
+    ),
 ]
 
 
