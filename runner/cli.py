@@ -7,6 +7,7 @@ Global options work before or after the command (`jobrunner --jobs-dir X lint` a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -15,13 +16,14 @@ from runner import __version__
 from runner.errors import JobrunnerError
 from runner.exitcodes import ExitCode
 from runner.options import GlobalOptions
+from runner.state.location import apply_env_file
 
 
 def _command_modules() -> list[ModuleType]:
     """Every sub-command module, in the order `--help` lists them."""
-    from runner.commands import lint, period, schema
+    from runner.commands import history, lint, period, run, run_job, schema, status
 
-    return [lint, schema, period]
+    return [lint, run, run_job, status, history, period, schema]
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -90,6 +92,8 @@ def _normalise_argv(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `jobrunner` console script; returns the exit code."""
     args = build_parser().parse_args(_normalise_argv(list(sys.argv[1:] if argv is None else argv)))
+    # Every command reads /etc/jobrunner/jobrunner.env (SPEC §5); the environment wins.
+    apply_env_file(os.environ)
     options = GlobalOptions.from_values(
         jobs_dir=args.jobs_dir,
         state_file=args.state_file,

@@ -85,9 +85,17 @@ def choose_format(log_format: str, stream: TextIO) -> str:
 
 
 def configure_logging(
-    *, verbose: bool = False, log_format: str = "auto", stream: TextIO | None = None
+    *,
+    verbose: bool = False,
+    log_format: str = "auto",
+    stream: TextIO | None = None,
+    quiet: bool = False,
 ) -> None:
-    """Configure structlog and the stdlib bridge once per process."""
+    """Configure structlog and the stdlib bridge once per process.
+
+    `quiet` (used by `run` off a terminal, so cron mails only problems) logs warnings and
+    errors only; `verbose` logs every decision at debug level and wins over `quiet`.
+    """
     out = stream or sys.stderr
     fmt = choose_format(log_format, out)
     shared: list[Processor] = [
@@ -104,7 +112,7 @@ def configure_logging(
     else:
         colors = out.isatty() and "NO_COLOR" not in os.environ
         renderer = [structlog.dev.ConsoleRenderer(colors=colors)]
-    level = logging.DEBUG if verbose else logging.INFO
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     structlog.configure(
         processors=[*shared, *renderer],
         wrapper_class=structlog.make_filtering_bound_logger(level),

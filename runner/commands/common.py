@@ -1,0 +1,114 @@
+"""Pieces several commands share: state location, loading, printing diagnostics."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from runner.diagnostics import Diagnostic
+from runner.durations import parse_duration
+from runner.jobtypes import JobTypeRegistry, default_registry
+from runner.logconfig import get_logger
+from runner.options import GlobalOptions
+from runner.session import Loaded, load
+from runner.state import StateData, load_state, resolve_state_path
+from runner.stop import StopRequest
+
+
+def state_path(options: GlobalOptions) -> tuple[Path, str]:
+    """The state file every command uses, and where that choice came from."""
+    return resolve_state_path(options.state_file, os.environ)
+
+
+def read_state(path: Path) -> StateData:
+    """The state as a reader sees it (no lock); empty when there is none yet."""
+    data, warnings = load_state(path)
+    for warning in warnings:
+        get_logger("jobrunner").warning("state", code=warning.code, message=warning.message)
+    return data
+
+
+def load_for(options: GlobalOptions, last_clean: str | None) -> tuple[Loaded, JobTypeRegistry]:
+    """Load the definitions (with the last-clean fallback) and the job types."""
+    registry = default_registry()
+    loaded = load(
+        options.jobs_dir, timezone=options.timezone, registry=registry, last_clean=last_clean
+    )
+    return loaded, registry
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO = sys.stderr) -> None:
+    """Print findings the way `lint` does in text form (`file:line:col: error[code]: ...`)."""
+    for diagnostic in diagnostics:
+        level = "error" if diagnostic.is_error else "warning"
+        print(
+            f"{diagnostic.location()}: {level}[{diagnostic.code}]: {diagnostic.message}",
+            file=stream,
+        )
+        if diagnostic.hint:
+            print(f"    hint: {diagnostic.hint}", file=stream)
+
+
+def report_load_problems(loaded: Loaded) -> None:
+    """Log what is wrong with the definitions and what runs instead."""
+    log = get_logger("jobrunner")
+    for problem in loaded.problems:
+        log.warning("definitions", problem=problem)
+    errors = [d for d in loaded.diagnostics if d.is_error]
+    if errors:
+        for diagnostic in errors:
+            log.error(
+                "definitions.invalid",
+                where=diagnostic.location(),
+                code=diagnostic.code,
+                message=diagnostic.message,
+                hint=diagnostic.hint,
+            )
+        if loaded.fallback:
+            log.error("definitions.degraded", running=loaded.fallback[:7], errors=len(errors))
+
+
+def age(at: datetime | None, now: datetime) -> str:
+    """`3m ago`, `in 12m`, `-` — a short human age."""
+    if at is None:
+        return "-"
+    seconds = int((now - at).total_seconds())
+    words = _span(abs(seconds))
+    return f"{words} ago" if seconds >= 0 else f"in {words}"
+
+
+def _span(seconds: int) -> str:
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def duration_arg(text: str) -> timedelta:
+    """argparse type for durations (`90s`, `15m`, `1h30m`, ...)."""
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+@contextmanager
+def stop_on_signals(stop: StopRequest) -> Iterator[None]:
+    """SIGTERM/SIGINT stop the running job (recorded as interrupted) and end the pass."""
+
+    def handler(_signum: int, _frame: object) -> None:
+        stop.request()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

@@ -1,0 +1,190 @@
+"""`jobrunner run`: run every due job once, one at a time, record it, and exit (SPEC §3, §4).
+
+Quiet on success when not on a terminal (cron mails any output); one line per job that did
+not succeed. Exit 0 when all ran jobs succeeded, 1 when one did not, 2 for usage problems,
+a held lock, or definitions that do not load (after running the last clean revision).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from runner.clock import SystemClock
+from runner.commands.common import (
+    duration_arg,
+    load_for,
+    print_diagnostics,
+    report_load_problems,
+    state_path,
+    stop_on_signals,
+)
+from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
+from runner.errors import UsageError
+from runner.executor import Executor, Outcome, Result
+from runner.exitcodes import ExitCode
+from runner.logconfig import configure_logging, get_logger
+from runner.options import GlobalOptions
+from runner.planner import DueJob, Planner
+from runner.session import Loaded
+from runner.state import StateLockedError, StateStore, recover_unfinished
+from runner.stop import StopRequest
+
+NAME = "run"
+HELP = "run every due job once, one at a time, and exit"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `run` (SPEC §4)."""
+    parser.add_argument("--forever", action="store_true", help="run as a daemon")
+    parser.add_argument("--memory-limit", metavar="SIZE", default="256M", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--default-timeout",
+        type=duration_arg,
+        default=DEFAULT_TIMEOUT,
+        metavar="DURATION",
+        help="timeout of jobs without their own or a Defaults timeout (default 1h)",
+    )
+    parser.add_argument(
+        "--require-clean", action="store_true", help="refuse uncommitted definitions"
+    )
+    parser.add_argument(
+        "--slack",
+        type=duration_arg,
+        metavar="DURATION",
+        help="count jobs due within this much as due (default min(interval/20, 60s))",
+    )
+    parser.add_argument(
+        "--if-idle", action="store_true", help="exit 0 silently when another runner is busy"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print what would run and why, run nothing"
+    )
+
+
+def run(args: argparse.Namespace, options: GlobalOptions) -> int:
+    """Run the due jobs once."""
+    if args.forever:
+        raise UsageError(
+            "run --forever (the daemon) is not available in this version yet; run "
+            "`jobrunner run` from cron or a systemd timer every minute instead"
+        )
+    quiet = not sys.stderr.isatty()
+    configure_logging(verbose=options.verbose, log_format=options.log_format, quiet=quiet)
+    if args.dry_run:
+        from runner.commands.dryrun import dry_run
+
+        return dry_run(args, options)
+    path, _origin = state_path(options)
+    clock = SystemClock()
+    try:
+        store = StateStore.open(path, clock=clock)
+    except StateLockedError as exc:
+        if args.if_idle:
+            return int(ExitCode.OK)
+        print(f"jobrunner: {exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    with store:
+        return _pass(args, options, store, clock)
+
+
+def _pass(args: argparse.Namespace, options: GlobalOptions, store: StateStore, clock: Any) -> int:
+    log = get_logger("jobrunner")
+    for warning in store.warnings:
+        log.warning("state", code=warning.code, message=warning.message)
+    for recovered in recover_unfinished(store, clock.now()):
+        log.warning(
+            "job.interrupted", job=recovered.job, run_id=recovered.run_id, error=recovered.error
+        )
+    loaded, registry = load_for(options, store.data.last_clean_revision)
+    report_load_problems(loaded)
+    if loaded.definitions is None:
+        print_diagnostics([d for d in loaded.diagnostics if d.is_error])
+        print(
+            "jobrunner: the definitions do not load and no clean revision can run", file=sys.stderr
+        )
+        return int(ExitCode.USAGE)
+    if args.require_clean and loaded.revision is not None and loaded.revision.dirty:
+        print(
+            f"jobrunner: {options.jobs_dir} has uncommitted changes and --require-clean is set; "
+            "commit or discard them",
+            file=sys.stderr,
+        )
+        return int(ExitCode.USAGE)
+    prepare_state(store, loaded, clock.now())
+    failed = _run_due(args, loaded, store, clock, registry)
+    for outcome_line in failed:
+        print(outcome_line, file=sys.stderr)
+    if loaded.is_degraded:
+        return int(ExitCode.USAGE)
+    return int(ExitCode.FAILURE if failed else ExitCode.OK)
+
+
+def prepare_state(store: StateStore, loaded: Loaded, now: Any) -> None:
+    """Carry state over renames, note new jobs and a clean revision (buffered writes)."""
+    definitions = loaded.definitions
+    assert definitions is not None
+    for job in definitions.jobs.values():
+        if store.job(job.name) is None:
+            for old in job.renamed_from:
+                if store.rename(old, job.name):
+                    break
+    store.see_jobs(definitions.jobs.keys(), now)
+    revision = loaded.revision
+    clean = loaded.is_clean and revision is not None and not revision.dirty
+    if clean and revision is not None and store.data.last_clean_revision != revision.commit:
+        store.set_last_clean_revision(revision.commit)
+
+
+def _run_due(
+    args: argparse.Namespace, loaded: Loaded, store: StateStore, clock: Any, registry: Any
+) -> list[str]:
+    definitions = loaded.definitions
+    assert definitions is not None
+    now = clock.now()
+    planner = Planner(
+        definitions.jobs, definitions.timeperiods, store.data.timings(definitions.jobs, now), now
+    )
+    due = planner.due_jobs(now, args.slack)
+    stop = StopRequest()
+    dispatcher = Dispatcher(
+        definitions=definitions,
+        registry=registry,
+        store=store,
+        executor=Executor(clock=clock),
+        clock=clock,
+        environ=dict(os.environ),
+        revision=loaded.revision,
+        default_timeout=args.default_timeout,
+        stop=stop,
+    )
+    failed: list[str] = []
+    with stop_on_signals(stop):
+        for item in due:
+            if stop.level:
+                break
+            outcome = _run_one(planner, dispatcher, item, clock)
+            if outcome is not None and outcome.result is not Result.SUCCESS:
+                failed.append(describe_failure(item.name, outcome))
+    stop.close()
+    return failed
+
+
+def _run_one(planner: Planner, dispatcher: Dispatcher, item: DueJob, clock: Any) -> Outcome | None:
+    job = dispatcher.definitions.jobs[item.name]
+    if not planner.evaluator.is_period_open(job, clock.now()):
+        get_logger("jobrunner").info("job.skipped", job=job.name, reason=f"{job.timeperiod} closed")
+        return None
+    return dispatcher.run(job, item.due_at)
+
+
+def describe_failure(name: str, outcome: Outcome) -> str:
+    """One line for a job that did not succeed, as cron mails it."""
+    code = "no exit code" if outcome.exit_code is None else f"exit {outcome.exit_code}"
+    error = f": {outcome.error}" if outcome.error else ""
+    return (
+        f"jobrunner: {name} {outcome.result} ({code}) after {outcome.duration_s:.1f}s{error}; "
+        f"output: {outcome.output_path}"
+    )

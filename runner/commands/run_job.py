@@ -1,0 +1,97 @@
+"""`jobrunner run-job NAME`: run one job now, whatever its interval and period.
+
+Still one at a time (it takes the runner's lock) and recorded like any run. A disabled job
+runs with a warning. Exit 0 on success, 1 when the job did not succeed, 2 for an unknown job
+or when another runner holds the lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+
+from runner.clock import SystemClock
+from runner.commands.common import (
+    duration_arg,
+    load_for,
+    print_diagnostics,
+    report_load_problems,
+    state_path,
+    stop_on_signals,
+)
+from runner.commands.run import describe_failure, prepare_state
+from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
+from runner.executor import Executor, Result
+from runner.exitcodes import ExitCode
+from runner.logconfig import configure_logging, get_logger
+from runner.options import GlobalOptions
+from runner.state import StateLockedError, StateStore, recover_unfinished
+from runner.stop import StopRequest
+
+NAME = "run-job"
+HELP = "run one job now, whatever its schedule (recorded like any run)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `run-job`."""
+    parser.add_argument("name", metavar="NAME", help="the job to run")
+    parser.add_argument(
+        "--default-timeout",
+        type=duration_arg,
+        default=DEFAULT_TIMEOUT,
+        metavar="DURATION",
+        help="timeout of jobs without their own or a Defaults timeout (default 1h)",
+    )
+
+
+def run(args: argparse.Namespace, options: GlobalOptions) -> int:
+    """Run the named job once, now."""
+    configure_logging(verbose=options.verbose, log_format=options.log_format)
+    log = get_logger("jobrunner")
+    path, _origin = state_path(options)
+    clock = SystemClock()
+    try:
+        store = StateStore.open(path, clock=clock)
+    except StateLockedError as exc:
+        print(f"jobrunner: {exc}; try again when it is idle", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    with store:
+        for recovered in recover_unfinished(store, clock.now()):
+            log.warning("job.interrupted", job=recovered.job, error=recovered.error)
+        loaded, registry = load_for(options, store.data.last_clean_revision)
+        report_load_problems(loaded)
+        definitions = loaded.definitions
+        if definitions is None:
+            print_diagnostics([d for d in loaded.diagnostics if d.is_error])
+            return int(ExitCode.USAGE)
+        job = definitions.jobs.get(args.name)
+        if job is None:
+            close = difflib.get_close_matches(args.name, list(definitions.jobs), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            print(f"jobrunner: unknown job {args.name!r}{hint}", file=sys.stderr)
+            return int(ExitCode.USAGE)
+        if job.disabled:
+            log.warning("job.disabled", job=job.name, note="running it anyway, as asked")
+        prepare_state(store, loaded, clock.now())
+        stop = StopRequest()
+        dispatcher = Dispatcher(
+            definitions=definitions,
+            registry=registry,
+            store=store,
+            executor=Executor(clock=clock),
+            clock=clock,
+            environ=dict(os.environ),
+            revision=loaded.revision,
+            default_timeout=args.default_timeout,
+            stop=stop,
+        )
+        with stop_on_signals(stop):
+            outcome = dispatcher.run(job, None)
+        stop.close()
+    if outcome.result is Result.SUCCESS:
+        print(f"{job.name}: success in {outcome.duration_s:.1f}s; output: {outcome.output_path}")
+        return int(ExitCode.OK)
+    print(describe_failure(job.name, outcome), file=sys.stderr)
+    return int(ExitCode.FAILURE)

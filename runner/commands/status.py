@@ -1,0 +1,168 @@
+"""`jobrunner status [NAME]`: every job at a glance, or one job and why it is (not) due.
+
+Reads the state without the lock (a monitoring user in the runner's group can run it) and
+prints the state path it used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from runner.clock import utcnow
+from runner.commands.common import age, load_for, print_diagnostics, read_state, state_path
+from runner.durations import format_duration
+from runner.exitcodes import ExitCode
+from runner.model import Definitions, JobDef
+from runner.options import GlobalOptions
+from runner.planner import Planner, Verdict
+from runner.state import JobState, StateData
+
+NAME = "status"
+HELP = "every job at a glance, or one job and why it is (not) due"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `status`."""
+    parser.add_argument("name", metavar="NAME", nargs="?", help="show one job in detail")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def run(args: argparse.Namespace, options: GlobalOptions) -> int:
+    """Print the status table, one job's details, or JSON."""
+    path, origin = state_path(options)
+    data = read_state(path)
+    loaded, _registry = load_for(options, data.last_clean_revision)
+    definitions = loaded.definitions
+    if definitions is None:
+        print_diagnostics([d for d in loaded.diagnostics if d.is_error])
+        return int(ExitCode.USAGE)
+    now = utcnow()
+    timings = data.timings(definitions.jobs, now)
+    planner = Planner(definitions.jobs, definitions.timeperiods, timings, now)
+    names = sorted(definitions.jobs)
+    if args.name is not None:
+        if args.name not in definitions.jobs:
+            print(f"jobrunner: unknown job {args.name!r}")
+            return int(ExitCode.USAGE)
+        names = [args.name]
+    rows = [
+        _row(definitions.jobs[n], data, planner.verdict(n, now), definitions, now) for n in names
+    ]
+    document = {
+        "state_file": str(path),
+        "state_origin": origin,
+        "revision": loaded.running_revision,
+        "degraded": loaded.is_degraded,
+        "jobs": rows,
+    }
+    if args.format == "json":
+        print(json.dumps(document, indent=2))
+    elif args.name is not None:
+        _print_detail(rows[0], document)
+    else:
+        _print_table(rows, document, now)
+    return int(ExitCode.OK)
+
+
+def _row(
+    job: JobDef, data: StateData, verdict: Verdict, definitions: Definitions, now: datetime
+) -> dict[str, Any]:
+    state = data.job(job.name) or JobState()
+    period = definitions.timeperiods.get(job.timeperiod) if job.timeperiod else None
+    return {
+        "job": job.name,
+        "type": job.type,
+        "enabled": not job.disabled,
+        "interval": format_duration(job.interval),
+        "timeperiod": job.timeperiod,
+        "period_active": None if period is None else bool(period.is_active(now)),
+        "due": verdict.due,
+        "due_at": _iso(verdict.due_at),
+        "why": _why(job, verdict, definitions, now),
+        "last_result": state.last_result,
+        "last_attempt": _iso(state.last_attempt),
+        "last_success": _iso(state.last_success),
+        "last_duration_s": state.last_duration_s,
+        "last_exit_code": state.last_exit_code,
+        "last_error": state.last_error,
+        "runs": state.runs,
+        "failures": state.failures,
+        "consecutive_failures": state.consecutive_failures,
+        "running": state.attempt is not None,
+        "revision": state.revision,
+    }
+
+
+def _why(job: JobDef, verdict: Verdict, definitions: Definitions, now: datetime) -> str:
+    """The verdict in words, with the next due time in the period's own zone."""
+    if verdict.due:
+        return f"due now ({verdict.reason})"
+    if verdict.due_at is None:
+        return (
+            verdict.reason
+            if verdict.reason == "disabled"
+            else f"{verdict.reason}; not within 5 years"
+        )
+    zone = "UTC"
+    if job.timeperiod and job.timeperiod in definitions.timeperiod_defs:
+        zone = definitions.timeperiod_defs[job.timeperiod].timezone
+    local = verdict.due_at.astimezone(ZoneInfo(zone))
+    return f"{verdict.reason}; due {local:%a %Y-%m-%d %H:%M:%S %Z} ({age(verdict.due_at, now)})"
+
+
+def _iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat(timespec="milliseconds")
+
+
+def _print_table(rows: list[dict[str, Any]], document: dict[str, Any], now: datetime) -> None:
+    header = ("JOB", "TYPE", "ENABLED", "PERIOD", "LAST RESULT", "DURATION", "NEXT DUE")
+    lines = [header]
+    for row in rows:
+        period = (
+            "-" if row["period_active"] is None else "open" if row["period_active"] else "closed"
+        )
+        last = row["last_result"] or "never ran"
+        if row["last_attempt"]:
+            last += f" {age(datetime.fromisoformat(row['last_attempt']), now)}"
+        duration = "-" if row["last_duration_s"] is None else f"{row['last_duration_s']:.1f}s"
+        due = (
+            "now"
+            if row["due"]
+            else "-"
+            if row["due_at"] is None
+            else age(datetime.fromisoformat(row["due_at"]), now)
+        )
+        lines.append(
+            (
+                row["job"],
+                row["type"],
+                "yes" if row["enabled"] else "no",
+                period,
+                last,
+                duration,
+                due,
+            )
+        )
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print(
+            "  ".join(
+                str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)
+            ).rstrip()
+        )
+    print(f"\nstate: {document['state_file']} ({document['state_origin']})")
+    if document["degraded"]:
+        print(
+            f"definitions do not load: running the last clean revision {document['revision'][:7]}"
+        )
+
+
+def _print_detail(row: dict[str, Any], document: dict[str, Any]) -> None:
+    for key, value in row.items():
+        if value is not None:
+            print(f"{key.replace('_', ' ')}: {value}")
+    print(f"state: {document['state_file']} ({document['state_origin']})")

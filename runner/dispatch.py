@@ -1,0 +1,168 @@
+"""Run one job and record it: the step that `run`, `run-job` and the daemon share.
+
+The order is fixed by SPEC §3: the start of the attempt is recorded (and synced, together
+with the previous job's end) before the child starts; the child's pid and process group are
+recorded right after the spawn; the end is recorded when the child is gone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from runner.clock import Clock
+from runner.executor import Executor, Outcome, Result, RunRequest
+from runner.jobtypes import JobTypeRegistry, LaunchContext, LaunchError, LaunchSpec
+from runner.logconfig import get_logger
+from runner.model import Definitions, JobDef
+from runner.revision import Revision
+from runner.state import StateStore, new_run_id, output_path, prune_runs, work_dir
+from runner.stop import StopRequest
+
+DEFAULT_TIMEOUT = timedelta(hours=1)
+
+
+@dataclass
+class Dispatcher:
+    """Everything needed to run a job of the loaded set and record what happened."""
+
+    definitions: Definitions
+    registry: JobTypeRegistry
+    store: StateStore
+    executor: Executor
+    clock: Clock
+    environ: Mapping[str, str]
+    revision: Revision | None = None
+    default_timeout: timedelta = DEFAULT_TIMEOUT
+    stop: StopRequest | None = None
+
+    def run(self, job: JobDef, due_at: datetime | None) -> Outcome:
+        """Run `job` now (one attempt), record start and end, log both; never raises for
+        the job's own failure."""
+        started = self.clock.now()
+        run_id = new_run_id(started)
+        log = get_logger("jobrunner").bind(job=job.name, run_id=run_id)
+        revision = self.revision.commit if self.revision else None
+        dirty = self.revision.dirty if self.revision else None
+        self.store.begin(
+            job.name, run_id=run_id, started=started, due_at=due_at, revision=revision, dirty=dirty
+        )
+        log.info("job.started", type=job.type, due_at=_iso(due_at), revision=_short(revision))
+        request = self._request(job, run_id, due_at)
+        if isinstance(request, str):
+            outcome = self._not_started(job, run_id, started, request)
+        else:
+            outcome = self.executor.run(
+                request,
+                on_spawn=lambda pid, pgid: self.store.started(job.name, pid, pgid),
+                stop=self.stop,
+            )
+        self.store.finish(job.name, outcome)
+        write_run_summary(outcome, job.name, run_id, due_at, revision)
+        self._prune(job.name)
+        log.info(
+            "job.finished",
+            result=str(outcome.result),
+            exit_code=outcome.exit_code,
+            duration_s=round(outcome.duration_s, 3),
+            error=outcome.error,
+            revision=_short(revision),
+            output=str(outcome.output_path),
+            excerpt=outcome.excerpt if outcome.result is not Result.SUCCESS else None,
+        )
+        return outcome
+
+    def _prune(self, name: str) -> None:
+        """Keep the newest `history` runs; list the directory only when there are more."""
+        keep = self.definitions.defaults.history
+        state = self.store.job(name)
+        if state is not None and state.runs <= keep:
+            return
+        for removed in prune_runs(self.store.paths, name, keep):
+            removed.with_suffix(SUMMARY_SUFFIX).unlink(missing_ok=True)
+
+    def _not_started(self, job: JobDef, run_id: str, started: datetime, error: str) -> Outcome:
+        """The outcome of an attempt whose process could not even be built (exit code null)."""
+        finished = self.clock.now()
+        return Outcome(
+            result=Result.FAILURE,
+            exit_code=None,
+            error=error,
+            started=started,
+            finished=finished,
+            duration_s=(finished - started).total_seconds(),
+            output_path=self._output(job, run_id),
+            output_bytes=0,
+            output_elided=0,
+            excerpt="",
+        )
+
+    def _output(self, job: JobDef, run_id: str) -> Path:
+        return output_path(self.store.paths, job.name, run_id)
+
+    def _request(self, job: JobDef, run_id: str, due_at: datetime | None) -> RunRequest | str:
+        """The executor's request, or the reason the job cannot start (a LaunchError)."""
+        job_type = self.registry.get(job.type)
+        if job_type is None:
+            return f"job type {job.type!r} is not installed; install the plugin that provides it"
+        context = LaunchContext(root=self.definitions.root.resolve(), environ=self.environ)
+        try:
+            spec: LaunchSpec = job_type.launch(job, context)
+        except LaunchError as exc:
+            return str(exc)
+        state = self.store.job(job.name)
+        codes = getattr(job_type, "success_exit_codes", None)
+        return RunRequest(
+            job=job.name,
+            run_id=run_id,
+            spec=spec,
+            timeout=self.definitions.timeout_for(job, self.default_timeout),
+            output_path=self._output(job, run_id),
+            work_dir=work_dir(self.store.paths, job.name),
+            due_at=due_at,
+            revision=self.revision.commit if self.revision else None,
+            last_success=state.last_success if state else None,
+            last_result=state.last_result if state else None,
+            success_exit_codes=codes(job) if callable(codes) else frozenset({0}),
+        )
+
+
+SUMMARY_SUFFIX = ".json"
+
+
+def write_run_summary(
+    outcome: Outcome, job: str, run_id: str, due_at: datetime | None, revision: str | None
+) -> None:
+    """Write `<run id>.json` beside the run's output, for `history` (not synced: the state
+    journal is the record; this is a convenience copy)."""
+    summary = {
+        "job": job,
+        "run_id": run_id,
+        "result": str(outcome.result),
+        "exit_code": outcome.exit_code,
+        "error": outcome.error,
+        "started": _iso(outcome.started),
+        "finished": _iso(outcome.finished),
+        "duration_s": round(outcome.duration_s, 3),
+        "due_at": _iso(due_at),
+        "revision": revision,
+        "output_bytes": outcome.output_bytes,
+    }
+    path = outcome.output_path.with_suffix(SUMMARY_SUFFIX)
+    try:
+        path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
+        path.write_text(json.dumps(summary) + "\n", encoding="utf-8")
+        path.chmod(0o640)
+    except OSError as exc:
+        get_logger("jobrunner").warning("run summary not written", path=str(path), error=str(exc))
+
+
+def _iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat(timespec="milliseconds")
+
+
+def _short(revision: str | None) -> str | None:
+    return None if revision is None else revision[:7]
