@@ -48,7 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     """Run the named job once, now."""
-    configure_logging(verbose=options.verbose, log_format=options.log_format)
+    quiet = not sys.stderr.isatty()  # like `run`: off a terminal only problems are logged
+    configure_logging(verbose=options.verbose, log_format=options.log_format, quiet=quiet)
     log = get_logger("jobrunner")
     path, _origin = state_path(options)
     clock = SystemClock()
