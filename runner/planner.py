@@ -21,7 +21,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from runner.model import JobDef
@@ -107,7 +107,17 @@ class Evaluator:
         self._periods = periods
 
     def verdict(self, job: JobDef, timing: JobTiming, now: datetime) -> Verdict:
-        """Is `job` due at `now`, and since when; if not, when next and why not."""
+        """Is `job` due at `now`, and since when; if not, when next and why not.
+
+        Instants are returned in UTC: periods answer in their own zone, and datetimes that
+        share a zone compare by wall clock (wrong inside the repeated autumn hour).
+        """
+        verdict = self._verdict(job, timing, now)
+        if verdict.due_at is None:
+            return verdict
+        return Verdict(verdict.due, verdict.due_at.astimezone(UTC), verdict.reason)
+
+    def _verdict(self, job: JobDef, timing: JobTiming, now: datetime) -> Verdict:
         if job.disabled:
             return Verdict(False, None, "disabled")
         period = self._periods.get(job.timeperiod) if job.timeperiod else None
