@@ -8,6 +8,7 @@ recorded right after the spawn; the end is recorded when the child is gone.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +39,31 @@ class Dispatcher:
     revision: Revision | None = None
     default_timeout: timedelta = DEFAULT_TIMEOUT
     stop: StopRequest | None = None
+
+    @classmethod
+    def for_pass(
+        cls,
+        definitions: Definitions,
+        registry: JobTypeRegistry,
+        store: StateStore,
+        *,
+        clock: Clock,
+        revision: Revision | None,
+        default_timeout: timedelta,
+        stop: StopRequest | None,
+    ) -> Dispatcher:
+        """A dispatcher with a fresh executor over the runner's current environment."""
+        return cls(
+            definitions=definitions,
+            registry=registry,
+            store=store,
+            executor=Executor(clock=clock),
+            clock=clock,
+            environ=dict(os.environ),
+            revision=revision,
+            default_timeout=default_timeout,
+            stop=stop,
+        )
 
     def run(self, job: JobDef, due_at: datetime | None) -> Outcome:
         """Run `job` now (one attempt), record start and end, log both; never raises for

@@ -8,7 +8,6 @@ a held lock, or definitions that do not load (after running the last clean revis
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
@@ -23,7 +22,7 @@ from runner.commands.common import (
 )
 from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
 from runner.errors import UsageError
-from runner.executor import Executor, Outcome, Result
+from runner.executor import Outcome, Result
 from runner.exitcodes import ExitCode
 from runner.logconfig import configure_logging, get_logger
 from runner.options import GlobalOptions
@@ -149,13 +148,11 @@ def _run_due(
     )
     due = planner.due_jobs(now, args.slack)
     stop = StopRequest()
-    dispatcher = Dispatcher(
-        definitions=definitions,
-        registry=registry,
-        store=store,
-        executor=Executor(clock=clock),
+    dispatcher = Dispatcher.for_pass(
+        definitions,
+        registry,
+        store,
         clock=clock,
-        environ=dict(os.environ),
         revision=loaded.revision,
         default_timeout=args.default_timeout,
         stop=stop,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import sys
 
 from runner.clock import SystemClock
@@ -23,7 +22,7 @@ from runner.commands.common import (
 )
 from runner.commands.run import describe_failure, prepare_state
 from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
-from runner.executor import Executor, Result
+from runner.executor import Result
 from runner.exitcodes import ExitCode
 from runner.logconfig import configure_logging, get_logger
 from runner.options import GlobalOptions
@@ -77,13 +76,11 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
             log.warning("job.disabled", job=job.name, note="running it anyway, as asked")
         prepare_state(store, loaded, clock.now())
         stop = StopRequest()
-        dispatcher = Dispatcher(
-            definitions=definitions,
-            registry=registry,
-            store=store,
-            executor=Executor(clock=clock),
+        dispatcher = Dispatcher.for_pass(
+            definitions,
+            registry,
+            store,
             clock=clock,
-            environ=dict(os.environ),
             revision=loaded.revision,
             default_timeout=args.default_timeout,
             stop=stop,
