@@ -18,7 +18,13 @@ from runner.jobtypes import JobTypeRegistry, default_registry
 from runner.logconfig import get_logger
 from runner.options import GlobalOptions
 from runner.session import Loaded, load
-from runner.state import StateData, load_state, resolve_state_path
+from runner.state import (
+    StateData,
+    StateStore,
+    load_state,
+    recover_unfinished,
+    resolve_state_path,
+)
 from runner.stop import StopRequest
 
 
@@ -112,3 +118,27 @@ def stop_on_signals(stop: StopRequest) -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def add_default_timeout(parser: argparse.ArgumentParser) -> None:
+    """`--default-timeout`, shared by the commands that run jobs."""
+    from runner.dispatch import DEFAULT_TIMEOUT
+
+    parser.add_argument(
+        "--default-timeout",
+        type=duration_arg,
+        default=DEFAULT_TIMEOUT,
+        metavar="DURATION",
+        help="timeout of jobs without their own or a Defaults timeout (default 1h)",
+    )
+
+
+def recover(store: StateStore, now: datetime) -> None:
+    """Close attempts a dead runner left open (killing leftovers) and log each one."""
+    log = get_logger("jobrunner")
+    for warning in store.warnings:
+        log.warning("state", code=warning.code, message=warning.message)
+    for recovered in recover_unfinished(store, now):
+        log.warning(
+            "job.interrupted", job=recovered.job, run_id=recovered.run_id, error=recovered.error
+        )

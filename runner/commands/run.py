@@ -13,14 +13,16 @@ from typing import Any
 
 from runner.clock import SystemClock
 from runner.commands.common import (
+    add_default_timeout,
     duration_arg,
     load_for,
     print_diagnostics,
+    recover,
     report_load_problems,
     state_path,
     stop_on_signals,
 )
-from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
+from runner.dispatch import Dispatcher
 from runner.errors import UsageError
 from runner.executor import Outcome, Result
 from runner.exitcodes import ExitCode
@@ -28,7 +30,7 @@ from runner.logconfig import configure_logging, get_logger
 from runner.options import GlobalOptions
 from runner.planner import DueJob, Planner
 from runner.session import Loaded
-from runner.state import StateLockedError, StateStore, recover_unfinished
+from runner.state import StateLockedError, StateStore
 from runner.stop import StopRequest
 
 NAME = "run"
@@ -39,13 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `run` (SPEC §4)."""
     parser.add_argument("--forever", action="store_true", help="run as a daemon")
     parser.add_argument("--memory-limit", metavar="SIZE", default="256M", help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--default-timeout",
-        type=duration_arg,
-        default=DEFAULT_TIMEOUT,
-        metavar="DURATION",
-        help="timeout of jobs without their own or a Defaults timeout (default 1h)",
-    )
+    add_default_timeout(parser)
     parser.add_argument(
         "--require-clean", action="store_true", help="refuse uncommitted definitions"
     )
@@ -90,13 +86,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
 
 
 def _pass(args: argparse.Namespace, options: GlobalOptions, store: StateStore, clock: Any) -> int:
-    log = get_logger("jobrunner")
-    for warning in store.warnings:
-        log.warning("state", code=warning.code, message=warning.message)
-    for recovered in recover_unfinished(store, clock.now()):
-        log.warning(
-            "job.interrupted", job=recovered.job, run_id=recovered.run_id, error=recovered.error
-        )
+    recover(store, clock.now())
     loaded, registry = load_for(options, store.data.last_clean_revision)
     report_load_problems(loaded)
     if loaded.definitions is None:

@@ -13,20 +13,21 @@ import sys
 
 from runner.clock import SystemClock
 from runner.commands.common import (
-    duration_arg,
+    add_default_timeout,
     load_for,
     print_diagnostics,
+    recover,
     report_load_problems,
     state_path,
     stop_on_signals,
 )
 from runner.commands.run import describe_failure, prepare_state
-from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
+from runner.dispatch import Dispatcher
 from runner.executor import Result
 from runner.exitcodes import ExitCode
 from runner.logconfig import configure_logging, get_logger
 from runner.options import GlobalOptions
-from runner.state import StateLockedError, StateStore, recover_unfinished
+from runner.state import StateLockedError, StateStore
 from runner.stop import StopRequest
 
 NAME = "run-job"
@@ -36,13 +37,7 @@ HELP = "run one job now, whatever its schedule (recorded like any run)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `run-job`."""
     parser.add_argument("name", metavar="NAME", help="the job to run")
-    parser.add_argument(
-        "--default-timeout",
-        type=duration_arg,
-        default=DEFAULT_TIMEOUT,
-        metavar="DURATION",
-        help="timeout of jobs without their own or a Defaults timeout (default 1h)",
-    )
+    add_default_timeout(parser)
 
 
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
@@ -58,8 +53,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         print(f"jobrunner: {exc}; try again when it is idle", file=sys.stderr)
         return int(ExitCode.USAGE)
     with store:
-        for recovered in recover_unfinished(store, clock.now()):
-            log.warning("job.interrupted", job=recovered.job, error=recovered.error)
+        recover(store, clock.now())
         loaded, registry = load_for(options, store.data.last_clean_revision)
         report_load_problems(loaded)
         definitions = loaded.definitions
