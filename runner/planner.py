@@ -307,3 +307,21 @@ class Planner:
     def names(self) -> Iterable[str]:
         """The planned job names."""
         return self._jobs.keys()
+
+    def peek(self, now: datetime) -> DueJob | None:
+        """The job that comes next (due now or later), or None when none ever will."""
+        top = self._top(now)
+        return None if top is None else DueJob(top[1], top[0])
+
+    def waiting(self, now: datetime, *, exclude: str = "", limit: int = 20) -> list[DueJob]:
+        """Jobs already due at `now` (besides `exclude`), earliest first, at most `limit`.
+
+        What a running job keeps waiting (daemon.json, `status`); queue entries are taken as
+        they stand, without re-evaluating periods (a cheap scan, not a verdict per job).
+        """
+        due = [
+            DueJob(name, due_at)
+            for due_at, name, generation in self._heap
+            if due_at <= now and name != exclude and generation == self._generation.get(name)
+        ]
+        return sorted(due, key=lambda d: (d.due_at, d.name))[:limit]
