@@ -21,9 +21,18 @@ from runner.state.location import apply_env_file
 
 def _command_modules() -> list[ModuleType]:
     """Every sub-command module, in the order `--help` lists them."""
-    from runner.commands import history, lint, period, run, run_job, schema, status
+    from runner.commands import (
+        history,
+        import_director,
+        lint,
+        period,
+        run,
+        run_job,
+        schema,
+        status,
+    )
 
-    return [lint, run, run_job, status, history, period, schema]
+    return [lint, run, run_job, status, history, period, schema, import_director]
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
