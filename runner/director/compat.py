@@ -30,7 +30,10 @@ def director_part_problem(part: str) -> str | None:
     """Why Director never matched one `from-to` part of a value, or None when it did."""
     match = _SSCANF.match(part)
     if match is None:
-        return f"Director could not read {part!r} and never matched it"
+        return (
+            f"Director could not read {part!r} and never matched it; jobrunner reads it "
+            "with the spaces removed"
+        )
     begin_h, begin_m, end_h, end_m = (int(g) for g in match.groups())
     if begin_h * 60 + begin_m > end_h * 60 + end_m:
         return (
@@ -39,8 +42,8 @@ def director_part_problem(part: str) -> str | None:
         )
     if begin_h * 60 + begin_m == end_h * 60 + end_m:
         return (
-            f"Director matched {part.strip()!r} for one minute only; jobrunner reads equal "
-            "start and end as a full 24 hours"
+            f"Director matched {part.strip()!r} only at that very second (in practice "
+            "never); jobrunner reads equal start and end as a full 24 hours"
         )
     return None
 

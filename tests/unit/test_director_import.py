@@ -93,7 +93,7 @@ def test_director_reading_of_entries() -> None:
     assert director_part_problem("08:00- 17:00") is None
     assert "could not read" in str(director_part_problem("08:00 -17:00"))
     assert "across midnight" in str(director_part_problem("22:00-06:00"))
-    assert "one minute" in str(director_part_problem("00:00-00:00"))
+    assert "very second" in str(director_part_problem("00:00-00:00"))
 
 
 def test_period_entries_normalised_and_reported() -> None:
