@@ -26,13 +26,14 @@ def _command_modules() -> list[ModuleType]:
         import_director,
         lint,
         period,
+        plan,
         run,
         run_job,
         schema,
         status,
     )
 
-    return [lint, run, run_job, status, history, period, schema, import_director]
+    return [lint, run, run_job, status, history, period, plan, schema, import_director]
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:

@@ -177,3 +177,26 @@ class PlanDiff:
                 self.defaults,
             )
         )
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """Where the compared definitions came from, for the renderers' headings."""
+
+    base_label: str
+    """How the base was chosen (`origin/main`, `merge base with origin/HEAD`)."""
+    base_commit: str
+    head_label: str
+    head_commit: str
+    jobs_dir: str = "."
+    """The definitions directory relative to the git top level (`.` at the top)."""
+    state_file: str | None = None
+    """The state file whose timings were used, None when every job counts as never run."""
+    notes: tuple[str, ...] = ()
+    """Remarks for the reader (uncommitted changes not planned, base does not load, ...)."""
+
+    def path(self, file: str | None) -> str:
+        """`file` (relative to the definitions directory) relative to the git top level."""
+        if file is None:
+            return self.jobs_dir
+        return file if self.jobs_dir == "." else f"{self.jobs_dir}/{file}"

@@ -49,7 +49,8 @@ def starting_jobs(
         if name in implicit:
             reason, why = "renamed without renamed_from", f"was {old_names[name]}; starts as new"
         elif name in jobs.added:
-            reason, why = "new", verdict.reason
+            reason = "new"
+            why = verdict.reason if name in state else "never ran"
         else:
             old = base.jobs[old_names.get(name, name)]
             if before.verdict(old, timing_for(old, state, now), now).due:
