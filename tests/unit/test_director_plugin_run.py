@@ -38,7 +38,9 @@ case "$2 $3" in
     echo "New data has been imported"
     if [ "$5" = 4 ]; then echo "This Import Source failed: LDAP server timed out"; fi;;
   "config deploy") echo "Config 'c0ffee' has been deployed";;
-  "housekeeping run") echo "ERROR: Zend_Db_Adapter_Exception: no database" >&2; exit 1;;
+  "housekeeping run")
+    if [ "$4" = slow ]; then echo "started"; exec sleep 60; fi
+    echo "ERROR: Zend_Db_Adapter_Exception: no database" >&2; exit 1;;
 esac
 exit 0
 """
@@ -95,7 +97,9 @@ def test_missing_icingacli_fails_with_its_path(fake_cli: Path) -> None:
         DirectorType().run(_ctx({"action": "housekeeping", "icingacli": "/nonexistent/icingacli"}))
 
 
-def _run_in_worker(tmp_path: Path, settings: dict[str, Any]) -> tuple[Result, str | None]:
+def _run_in_worker(
+    tmp_path: Path, settings: dict[str, Any], timeout: timedelta = timedelta(seconds=30)
+) -> tuple[Result, str | None]:
     job = JobDef(
         name="director-job",
         type="director",
@@ -110,7 +114,7 @@ def _run_in_worker(tmp_path: Path, settings: dict[str, Any]) -> tuple[Result, st
         job=job.name,
         run_id="r9",
         spec=spec,
-        timeout=timedelta(seconds=30),
+        timeout=timeout,
         output_path=tmp_path / "out.log",
         work_dir=tmp_path / "work",
     )
@@ -129,6 +133,17 @@ def test_worker_child_success_and_failure(fake_cli: Path, tmp_path: Path) -> Non
     assert result is Result.FAILURE
     assert error is not None
     assert "ERROR: Zend_Db_Adapter_Exception: no database" in error
+
+
+def test_worker_child_timeout_reaches_icingacli(fake_cli: Path, tmp_path: Path) -> None:
+    """A hanging icingacli is ended with the job at its timeout, recorded as `timeout`."""
+    settings = {"action": "housekeeping", "task": "slow"}
+    result, error = _run_in_worker(tmp_path, settings, timedelta(milliseconds=500))
+    assert result is Result.TIMEOUT
+    assert error is not None
+    output = (tmp_path / "out.log").read_text()
+    assert "started" in output
+    assert "stopped by the runner (timeout or shutdown) at icingacli director" in error
 
 
 def _fake_install(target: Path) -> None:
