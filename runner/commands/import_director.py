@@ -15,12 +15,16 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runner.durations import ACCEPTED_FORMS, format_duration, parse_duration
 from runner.errors import DurationError, UsageError
 from runner.exitcodes import ExitCode
 from runner.options import GlobalOptions
+
+if TYPE_CHECKING:
+    from runner.director import Conversion
 
 NAME = "import-director"
 HELP = "turn an Icinga Director basket export (jobs, time periods) into definitions"
@@ -68,16 +72,18 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         (out / path).write_text(text, encoding="utf-8")
     for finding in conversion.findings:
         print(f"jobrunner: import-director: {finding.render()}", file=sys.stderr)
-    _summary(conversion.jobs, conversion.timeperiods, out, format_duration(timeout))
+    _summary(conversion, out, format_duration(timeout))
     return int(ExitCode.FAILURE if conversion.has_skipped else ExitCode.OK)
 
 
-def _summary(jobs: int, periods: int, out: Path, timeout: str) -> None:
-    """What was written, the timeout chosen, and the plugin check."""
+def _summary(conversion: Conversion, out: Path, timeout: str) -> None:
+    """What was written, the timeout chosen, the findings counted, and the plugin check."""
     from runner.jobtypes import default_registry
 
-    print(f"wrote {jobs} job(s) and {periods} time period(s) to {out}")
+    kinds = [finding.kind.value for finding in conversion.findings]
+    print(f"wrote {conversion.jobs} job(s) and {conversion.timeperiods} time period(s) to {out}")
     print(f"every job got `timeout: {timeout}` (Director has none; change it with --job-timeout)")
+    print(f"{kinds.count('changed')} change(s) of meaning, {kinds.count('skipped')} left out")
     if default_registry().get("director") is None:
         print(f"jobrunner: import-director: note: {PLUGIN_HINT}", file=sys.stderr)
     print(f"review the findings above, then run: jobrunner lint {out}")

@@ -48,6 +48,7 @@ def test_import_then_lint_is_clean(tmp_path: Path, plugin_path: str) -> None:
     assert code == 1, stderr
     assert "wrote 12 job(s) and 8 time period(s)" in stdout
     assert "every job got `timeout: 1h`" in stdout
+    assert "14 change(s) of meaning, 2 left out" in stdout
     assert '"60: Monthly SLA report": skipped' in stderr
     assert "across midnight" in stderr
     linted = run_cli("lint", str(out), "--format", "json", env={"PYTHONPATH": plugin_path})
