@@ -88,7 +88,9 @@ def compute_plan(
         periods_removed=removed,
         periods_changed=changed,
         defaults=defaults_changes(base.defaults, head.defaults),
-        starting=starting_jobs(base, head, jobs, timings, now),
+        starting=starting_jobs(
+            base, head, jobs, timings, now=now, periods_changed=frozenset(c.name for c in changed)
+        ),
         errors=errors(head_diagnostics),
         warnings=warnings(head_diagnostics),
         base_errors=base_errors,

@@ -60,7 +60,10 @@ def _jobs(diff: PlanDiff, context: PlanContext) -> dict[str, Any]:
              "first_due": _iso(j.next_due)}
             for j in diff.added
         ],
-        "removed": [{"name": j.name, "schedule": j.schedule} for j in diff.removed],
+        "removed": [
+            {"name": j.name, **_where(context, j.file, j.line), "schedule": j.schedule}
+            for j in diff.removed
+        ],
         "renamed": [
             {"from": r.old, "to": r.new, "renamed_from": r.explicit,
              **_where(context, r.file, r.line), "changes": _changes(r.changes)}

@@ -33,7 +33,9 @@ def starting_jobs(
     head: Definitions,
     jobs: JobDiff,
     state: Mapping[str, JobTiming],
+    *,
     now: datetime,
+    periods_changed: frozenset[str] = frozenset(),
 ) -> list[Start]:
     """Head jobs due at `now` that were not due under `base`, earliest due time first."""
     before, after = Evaluator(base.timeperiods), Evaluator(head.timeperiods)
@@ -56,6 +58,9 @@ def starting_jobs(
             if before.verdict(old, timing_for(old, state, now), now).due:
                 continue
             reason = "newly due"
-            why = "; ".join(c.text for c in words.get(name, ())) or verdict.reason
+            why = "; ".join(c.text for c in words.get(name, ()))
+            if not why and job.timeperiod in periods_changed:
+                why = f"time period {job.timeperiod} changed ({verdict.reason})"
+            why = why or verdict.reason
         starts.append(Start(name, reason, why, verdict.due_at))
     return sorted(starts, key=lambda s: (s.due_at, s.name))

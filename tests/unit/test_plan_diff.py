@@ -227,3 +227,23 @@ def test_defaults_changes_are_listed() -> None:
     result = plan({"d.yaml": defaults}, {"d.yaml": defaults + "timeout: 30m\n"})
     assert [c.text for c in result.defaults] == ["default timeout 1h -> 30m"]
     assert result.has_changes
+
+
+def test_period_opening_makes_a_job_newly_due_and_says_why() -> None:
+    """A job whose period now covers `now` starts, and the reason names the period change."""
+    state = {"sync": JobTiming(first_seen=NOW - HOURS, last_attempt=NOW - HOURS)}
+    sync = job("sync", extra="timeperiod: business-hours\n")
+    result = plan(
+        {"p.yaml": PERIOD.format(hours="18:00-19:00"), "a.yaml": sync},
+        {"p.yaml": PERIOD.format(hours="09:00-17:00"), "a.yaml": sync},
+        state,
+    )
+    assert result.changed == []
+    assert [(s.name, s.reason, s.why) for s in result.starting] == [
+        (
+            "sync",
+            "newly due",
+            "time period business-hours changed (interval elapsed, business-hours open)",
+        )
+    ]
+    assert result.starting[0].due_at == NOW - 45 * timedelta(minutes=1)
