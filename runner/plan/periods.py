@@ -102,8 +102,23 @@ def _summary(defs: Definitions, name: str, now: datetime, days: int) -> PeriodSu
     return PeriodSummary(name, spec.timezone, file, line, timedelta(seconds=active))
 
 
+def _moved(base: Definitions, head: Definitions) -> set[str]:
+    """Names of periods defined at both revisions whose instants differ."""
+    moved = set()
+    for name in set(base.timeperiods) & set(head.timeperiods):
+        if base.timeperiods[name].signature != head.timeperiods[name].signature:
+            moved.add(name)
+    return moved
+
+
+def _through(spec: TimePeriodDef, moved: set[str]) -> FieldChange:
+    names = [n for n in (*spec.includes, *spec.excludes) if n in moved]
+    text = f"changed through {', '.join(names)}" if names else "changed through its references"
+    return FieldChange("includes", None, None, text)
+
+
 def _change(
-    base: Definitions, head: Definitions, name: str, now: datetime, days: int
+    base: Definitions, head: Definitions, name: str, *, now: datetime, days: int, moved: set[str]
 ) -> PeriodChange | None:
     old, new = base.timeperiod_defs[name], head.timeperiod_defs[name]
     changes = period_changes(old, new)
@@ -118,7 +133,7 @@ def _change(
         was, now_spans = spans(before, start, end), spans(after, start, end)
         gained, lost = subtract(now_spans, was), subtract(was, now_spans)
     if not changes:
-        changes = (FieldChange("includes", None, None, "changed through its includes or excludes"),)
+        changes = (_through(new, moved),)
     jobs = tuple(sorted(j.name for j in head.jobs.values() if j.timeperiod == name))
     file, line = where(new.source)
     return PeriodChange(
@@ -134,5 +149,6 @@ def diff_periods(
     a, b = set(base.timeperiod_defs), set(head.timeperiod_defs)
     added = [_summary(head, n, now, days) for n in sorted(b - a)]
     removed = [_summary(base, n, now, days) for n in sorted(a - b)]
-    changed = [_change(base, head, n, now, days) for n in sorted(a & b)]
+    moved = _moved(base, head)
+    changed = [_change(base, head, n, now=now, days=days, moved=moved) for n in sorted(a & b)]
     return added, removed, [c for c in changed if c is not None]

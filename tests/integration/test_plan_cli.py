@@ -224,3 +224,20 @@ def _minutes_ago(repo: GitRepo, minutes: int) -> str:
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     return stamp.stdout.strip()
+
+
+def test_ci_examples_fetch_history_and_post_the_markdown() -> None:
+    """The contrib/ci plan examples are valid YAML, fetch full history and post markdown."""
+    from ruamel.yaml import YAML
+
+    contrib = Path(__file__).resolve().parents[2] / "contrib" / "ci"
+    github = YAML(typ="safe").load((contrib / "github-actions-plan.yml").read_text())
+    steps = github["jobs"]["plan"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    assert "plan --format markdown > plan.md" in steps[3]["run"]
+    assert steps[4]["uses"].startswith("marocchino/sticky-pull-request-comment@")
+    gitlab = YAML(typ="safe").load((contrib / "gitlab-ci-plan.yml").read_text())
+    job = gitlab["jobrunner-plan"]
+    assert job["variables"]["GIT_DEPTH"] == 0
+    assert "plan --format markdown > plan.md" in job["script"][0]
+    assert "/merge_requests/$CI_MERGE_REQUEST_IID/notes" in job["script"][0]

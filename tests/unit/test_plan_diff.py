@@ -207,7 +207,7 @@ def test_period_changed_through_an_include_is_reported() -> None:
         ("extra", 2 * HOURS, timedelta()),
         ("outer", 2 * HOURS, timedelta()),
     ]
-    assert result.periods_changed[1].changes[0].text == "changed through its includes or excludes"
+    assert result.periods_changed[1].changes[0].text == "changed through extra"
 
 
 def test_head_errors_are_listed_and_the_valid_part_is_still_compared() -> None:
