@@ -77,15 +77,20 @@ def compute_plan(
     jobs = diff_jobs(base.jobs, head.jobs)
     timings = state or {}
     added, removed, changed = diff_periods(base, head, now, days)
+    # A definition in a file with errors at the head did not load: not "removed", unknown.
+    broken = {d.file for d in errors(head_diagnostics) if d.file}
+    gone = [_summary(base, base.jobs[n], None, now) for n in jobs.removed]
     return PlanDiff(
         now=now,
         window_days=days,
         added=[_summary(head, head.jobs[n], timings, now) for n in jobs.added],
-        removed=[_summary(base, base.jobs[n], None, now) for n in jobs.removed],
+        removed=[j for j in gone if j.file not in broken],
+        not_compared=[j for j in gone if j.file in broken],
+        periods_not_compared=[p for p in removed if p.file in broken],
         renamed=jobs.renamed,
         changed=jobs.changed,
         periods_added=added,
-        periods_removed=removed,
+        periods_removed=[p for p in removed if p.file not in broken],
         periods_changed=changed,
         defaults=defaults_changes(base.defaults, head.defaults),
         starting=starting_jobs(

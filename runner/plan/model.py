@@ -150,6 +150,11 @@ class PlanDiff:
     periods_changed: list[PeriodChange] = field(default_factory=list)
     defaults: list[FieldChange] = field(default_factory=list)
     starting: list[Start] = field(default_factory=list)
+    not_compared: list[JobSummary] = field(default_factory=list)
+    """Base jobs missing at the head whose file has errors there: maybe removed, maybe
+    only broken; the head's errors say which."""
+    periods_not_compared: list[PeriodSummary] = field(default_factory=list)
+    """Base periods missing at the head whose file has errors there."""
     errors: list[Diagnostic] = field(default_factory=list)
     """Every error of the head revision."""
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -175,6 +180,8 @@ class PlanDiff:
                 self.periods_removed,
                 self.periods_changed,
                 self.defaults,
+                self.not_compared,
+                self.periods_not_compared,
             )
         )
 

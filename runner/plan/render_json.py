@@ -73,6 +73,9 @@ def _jobs(diff: PlanDiff, context: PlanContext) -> dict[str, Any]:
             {"name": c.name, **_where(context, c.file, c.line), "changes": _changes(c.changes)}
             for c in diff.changed
         ],
+        "not_compared": [
+            {"name": j.name, **_where(context, j.file, j.line)} for j in diff.not_compared
+        ],
     }  # fmt: skip
 
 
@@ -87,6 +90,7 @@ def _periods(diff: PlanDiff, context: PlanContext) -> dict[str, Any]:
     return {
         "added": summary(diff.periods_added),
         "removed": summary(diff.periods_removed),
+        "not_compared": summary(diff.periods_not_compared),
         "changed": [
             {"name": p.name, "timezone": p.timezone, **_where(context, p.file, p.line),
              "changes": _changes(p.changes),

@@ -73,6 +73,11 @@ def _job_rows(diff: PlanDiff, context: PlanContext) -> list[tuple[str, ...]]:
         where = code(at_line(context, change.file, change.line))
         texts = (c.text for c in change.changes)
         rows.append(("changed", code(change.name), _changes(texts), where))
+    unknown = "missing at the head, in a file with errors there: see the lint errors"
+    rows += [
+        ("not compared", code(j.name), unknown, code(context.path(j.file)))
+        for j in diff.not_compared
+    ]
     return rows
 
 
@@ -85,6 +90,10 @@ def _periods(diff: PlanDiff) -> Iterator[str]:
     rows += [
         (code(p.name), p.timezone, "removed", f"was {hours(p.active)}", "")
         for p in diff.periods_removed
+    ]
+    rows += [
+        (code(p.name), p.timezone, "not compared: its file has errors at the head", "", "")
+        for p in diff.periods_not_compared
     ]
     for change in diff.periods_changed:
         span = f"+{hours(change.gained_time)} / -{hours(change.lost_time)}"

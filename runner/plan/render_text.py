@@ -89,6 +89,14 @@ def _periods(diff: PlanDiff) -> Iterator[str]:
             yield from _stretches("lost", change.lost)
 
 
+def _not_compared(diff: PlanDiff, context: PlanContext) -> Iterator[str]:
+    items = [*(("job", j.name, j.file) for j in diff.not_compared)]
+    items += [("time period", p.name, p.file) for p in diff.periods_not_compared]
+    if items:
+        yield f"\nNot compared: missing at the head, in a file with errors there ({len(items)}):"
+        yield from (f"  ? {kind} {name}  [{context.path(file)}]" for kind, name, file in items)
+
+
 def _starting(diff: PlanDiff) -> Iterator[str]:
     if not diff.starting:
         yield "\nNo job starts because of this change."
@@ -113,6 +121,7 @@ def render_text(diff: PlanDiff, context: PlanContext) -> str:
     lines = [*_heading(diff, context)]
     if not diff.has_changes:
         lines.append("\nNo changes to jobs, time periods or Defaults.")
-    lines += [*_jobs(diff, context), *_periods(diff), *_starting(diff), *_findings(diff, context)]
+    lines += [*_jobs(diff, context), *_periods(diff), *_not_compared(diff, context)]
+    lines += [*_starting(diff), *_findings(diff, context)]
     lines.append(f"\n(times as of {stamp(diff.now)})")
     return "\n".join(lines) + "\n"

@@ -247,3 +247,13 @@ def test_period_opening_makes_a_job_newly_due_and_says_why() -> None:
         )
     ]
     assert result.starting[0].due_at == NOW - 45 * timedelta(minutes=1)
+
+
+def test_job_in_a_broken_file_is_not_compared_rather_than_removed() -> None:
+    """A job missing at the head because its file has errors there is not called removed."""
+    result = plan(
+        {"a.yaml": job("sync"), "b.yaml": job("gone")},
+        {"a.yaml": job("sync", "soon")},
+    )
+    assert [j.name for j in result.not_compared] == ["sync"]
+    assert [j.name for j in result.removed] == ["gone"]
