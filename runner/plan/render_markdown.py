@@ -16,6 +16,8 @@ from runner.plan.words_time import at_line, first_due, hours, location, since, s
 MARKER = "<!-- jobrunner-plan -->"
 FOLD = 10
 """Tables with more rows than this are folded into `<details>`."""
+MAX_COMMENT = 60_000
+"""Longer output is cut: GitHub refuses comments over 65,536 characters."""
 
 
 def cell(text: str) -> str:
@@ -179,4 +181,17 @@ def render_markdown(diff: PlanDiff, context: PlanContext) -> str:
     lines += [*_periods(diff), *_starting(diff), *_findings(diff, context)]
     state = f"the state in `{context.state_file}`" if context.state_file else "no state"
     lines.append(f"\n<sub>As of {stamp(diff.now)}, with {state}.</sub>")
-    return "\n".join(lines) + "\n"
+    return cut("\n".join(lines) + "\n")
+
+
+def cut(text: str, limit: int = MAX_COMMENT) -> str:
+    """`text` cut at a line boundary to fit a comment, open `<details>` closed, and a note."""
+    if len(text) <= limit:
+        return text
+    kept = text[: text.rfind("\n", 0, limit - 500) + 1]
+    still_open = kept.count("<details>") - kept.count("</details>")
+    note = (
+        f"\n**… cut: {len(text) - len(kept):,} more characters.** Run `jobrunner plan` "
+        "(or see the CI job's log) for the whole plan.\n"
+    )
+    return kept + "\n</details>\n" * still_open + note

@@ -19,7 +19,7 @@ from runner.plan.model import (
     Start,
 )
 from runner.plan.render import render
-from runner.plan.render_markdown import MARKER, cell
+from runner.plan.render_markdown import MARKER, MAX_COMMENT, cell
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -132,3 +132,12 @@ def test_no_changes_says_so() -> None:
     empty = PlanDiff(now=NOW)
     assert "No changes to jobs, time periods or Defaults." in render("text", empty, CONTEXT)
     assert "No changes to jobs, time periods or Defaults." in render("markdown", empty, CONTEXT)
+
+
+def test_markdown_longer_than_a_comment_is_cut_with_details_closed() -> None:
+    """Output over the comment limit ends at a line, closes <details> and says it was cut."""
+    many = [JobSummary(f"job-{i:04}", "a.yaml", i, "every 5m", NOW) for i in range(800)]
+    markdown = render("markdown", PlanDiff(now=NOW, added=many), CONTEXT)
+    assert len(markdown) <= MAX_COMMENT
+    assert markdown.count("<details>") == markdown.count("</details>")
+    assert "more characters.** Run `jobrunner plan`" in markdown
