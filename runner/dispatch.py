@@ -7,10 +7,9 @@ recorded right after the spawn; the end is recorded when the child is gone.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +19,16 @@ from runner.jobtypes import JobTypeRegistry, LaunchContext, LaunchError, LaunchS
 from runner.logconfig import get_logger
 from runner.model import Definitions, JobDef
 from runner.revision import Revision
-from runner.state import StateStore, new_run_id, output_path, prune_runs, work_dir
+from runner.state import (
+    LEGACY_SUMMARY_SUFFIX,
+    StateStore,
+    append_run_summary,
+    new_run_id,
+    output_path,
+    parse_instant,
+    prune_runs,
+    work_dir,
+)
 from runner.stop import StopRequest
 
 DEFAULT_TIMEOUT = timedelta(hours=1)
@@ -39,6 +47,7 @@ class Dispatcher:
     revision: Revision | None = None
     default_timeout: timedelta = DEFAULT_TIMEOUT
     stop: StopRequest | None = None
+    _context: LaunchContext | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def for_pass(
@@ -70,13 +79,20 @@ class Dispatcher:
         the job's own failure."""
         started = self.clock.now()
         run_id = new_run_id(started)
-        log = get_logger("jobrunner").bind(job=job.name, run_id=run_id)
+        log = get_logger("jobrunner")
         revision = self.revision.commit if self.revision else None
         dirty = self.revision.dirty if self.revision else None
         self.store.begin(
             job.name, run_id=run_id, started=started, due_at=due_at, revision=revision, dirty=dirty
         )
-        log.info("job.started", type=job.type, due_at=_iso(due_at), revision=_short(revision))
+        log.info(
+            "job.started",
+            job=job.name,
+            run_id=run_id,
+            type=job.type,
+            due_at=_iso(due_at),
+            revision=_short(revision),
+        )
         request = self._request(job, run_id, due_at)
         if isinstance(request, str):
             outcome = self._not_started(job, run_id, started, request)
@@ -91,6 +107,8 @@ class Dispatcher:
         self._prune(job.name)
         log.info(
             "job.finished",
+            job=job.name,
+            run_id=run_id,
             result=str(outcome.result),
             exit_code=outcome.exit_code,
             duration_s=round(outcome.duration_s, 3),
@@ -104,11 +122,9 @@ class Dispatcher:
     def _prune(self, name: str) -> None:
         """Keep the newest `history` runs; list the directory only when there are more."""
         keep = self.definitions.defaults.history
-        state = self.store.job(name)
-        if state is not None and state.runs <= keep:
+        if self.store.data.jobs.get(name, {}).get("runs", 0) <= keep:
             return
-        for removed in prune_runs(self.store.paths, name, keep):
-            removed.with_suffix(SUMMARY_SUFFIX).unlink(missing_ok=True)
+        prune_runs(self.store.paths, name, keep)
 
     def _not_started(self, job: JobDef, run_id: str, started: datetime, error: str) -> Outcome:
         """The outcome of an attempt whose process could not even be built (exit code null)."""
@@ -126,6 +142,13 @@ class Dispatcher:
             excerpt="",
         )
 
+    def _launch_context(self) -> LaunchContext:
+        """The job types' view of the runner (built once: resolving the root costs syscalls)."""
+        if self._context is None:
+            root = self.definitions.root.resolve()
+            self._context = LaunchContext(root=root, environ=self.environ)
+        return self._context
+
     def _output(self, job: JobDef, run_id: str) -> Path:
         return output_path(self.store.paths, job.name, run_id)
 
@@ -134,12 +157,12 @@ class Dispatcher:
         job_type = self.registry.get(job.type)
         if job_type is None:
             return f"job type {job.type!r} is not installed; install the plugin that provides it"
-        context = LaunchContext(root=self.definitions.root.resolve(), environ=self.environ)
+        context = self._launch_context()
         try:
             spec: LaunchSpec = job_type.launch(job, context)
         except LaunchError as exc:
             return str(exc)
-        state = self.store.job(job.name)
+        record = self.store.data.jobs.get(job.name, {})
         codes = getattr(job_type, "success_exit_codes", None)
         return RunRequest(
             job=job.name,
@@ -150,20 +173,21 @@ class Dispatcher:
             work_dir=work_dir(self.store.paths, job.name),
             due_at=due_at,
             revision=self.revision.commit if self.revision else None,
-            last_success=state.last_success if state else None,
-            last_result=state.last_result if state else None,
+            last_success=parse_instant(record.get("last_success")),
+            last_result=record.get("last_result"),
             success_exit_codes=codes(job) if callable(codes) else frozenset({0}),
         )
 
 
-SUMMARY_SUFFIX = ".json"
+SUMMARY_SUFFIX = LEGACY_SUMMARY_SUFFIX
+"""Kept for readers of older runs; summaries are now the output file's last line."""
 
 
 def write_run_summary(
     outcome: Outcome, job: str, run_id: str, due_at: datetime | None, revision: str | None
 ) -> None:
-    """Write `<run id>.json` beside the run's output, for `history` (not synced: the state
-    journal is the record; this is a convenience copy)."""
+    """Append the run's summary to its output file, for `history` (not synced: the state
+    journal is the record; this is a convenience copy). See `runner.state.runs`."""
     summary = {
         "job": job,
         "run_id": run_id,
@@ -177,13 +201,11 @@ def write_run_summary(
         "revision": revision,
         "output_bytes": outcome.output_bytes,
     }
-    path = outcome.output_path.with_suffix(SUMMARY_SUFFIX)
     try:
-        path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
-        path.write_text(json.dumps(summary) + "\n", encoding="utf-8")
-        path.chmod(0o640)
+        append_run_summary(outcome.output_path, summary)
     except OSError as exc:
-        get_logger("jobrunner").warning("run summary not written", path=str(path), error=str(exc))
+        path = str(outcome.output_path)
+        get_logger("jobrunner").warning("run summary not written", path=path, error=str(exc))
 
 
 def _iso(at: datetime | None) -> str | None:

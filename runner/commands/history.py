@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from runner.commands.common import state_path
-from runner.dispatch import SUMMARY_SUFFIX
 from runner.exitcodes import ExitCode
 from runner.options import GlobalOptions
-from runner.state import StatePaths, list_runs
+from runner.state import StatePaths, list_runs, read_run_output, read_run_summary
 
 NAME = "history"
 HELP = "recent runs with their results; --output RUN prints one run's output"
@@ -64,10 +63,11 @@ def _job_names(paths: StatePaths) -> list[str]:
 def _summary(run_file: Path, job: str) -> dict[str, Any]:
     """The run's summary (written by the dispatcher), or what the file name tells."""
     summary: dict[str, Any] = {"job": job, "run_id": run_file.name.removesuffix(".log")}
-    try:
-        summary.update(json.loads(run_file.with_suffix(SUMMARY_SUFFIX).read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+    recorded = read_run_summary(run_file)
+    if recorded is None:
         summary["result"] = "?"
+    else:
+        summary.update(recorded)
     summary["output"] = str(run_file)
     return summary
 
@@ -76,7 +76,7 @@ def _print_output(paths: StatePaths, jobs: list[str], run_id: str) -> int:
     for job in jobs:
         for run_file in list_runs(paths, job):
             if run_file.name.removesuffix(".log") == run_id:
-                sys.stdout.buffer.write(run_file.read_bytes())
+                sys.stdout.buffer.write(read_run_output(run_file))
                 return int(ExitCode.OK)
     print(f"jobrunner: no run {run_id!r}; `jobrunner history` lists the run ids", file=sys.stderr)
     return int(ExitCode.USAGE)

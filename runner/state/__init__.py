@@ -17,11 +17,22 @@ from runner.state.files import StatePaths, load_state
 from runner.state.location import apply_env_file, read_env_file, resolve_state_path
 from runner.state.records import VERSION, JobState, OpenAttempt, PauseInfo, StateData
 from runner.state.recovery import RecoveredAttempt, recover_unfinished
-from runner.state.runs import list_runs, new_run_id, output_path, prune_runs, work_dir
+from runner.state.runs import (
+    LEGACY_SUMMARY_SUFFIX,
+    append_run_summary,
+    list_runs,
+    new_run_id,
+    output_path,
+    prune_runs,
+    read_run_output,
+    read_run_summary,
+    work_dir,
+)
 from runner.state.store import FinishedRun, StateStore
 from runner.state.timefmt import format_instant, parse_instant
 
 __all__ = [
+    "LEGACY_SUMMARY_SUFFIX",
     "VERSION",
     "FinishedRun",
     "JobState",
@@ -36,6 +47,7 @@ __all__ = [
     "StateStore",
     "StateVersionError",
     "StateWarning",
+    "append_run_summary",
     "apply_env_file",
     "format_instant",
     "list_runs",
@@ -45,6 +57,8 @@ __all__ = [
     "parse_instant",
     "prune_runs",
     "read_env_file",
+    "read_run_output",
+    "read_run_summary",
     "recover_unfinished",
     "resolve_state_path",
     "work_dir",

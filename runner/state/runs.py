@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from runner.state.files import DIR_MODE, StatePaths
+from runner.state.files import DIR_MODE, FILE_MODE, StatePaths
 
 OUTPUT_SUFFIX = ".log"
 
@@ -37,12 +40,88 @@ def prune_runs(paths: StatePaths, job: str, keep: int) -> list[Path]:
     removed = list_runs(paths, job)[max(keep, 0) :]
     for path in removed:
         path.unlink(missing_ok=True)
+        path.with_suffix(LEGACY_SUMMARY_SUFFIX).unlink(missing_ok=True)
     return removed
 
 
 def work_dir(paths: StatePaths, job: str) -> Path:
     """The job's persistent work directory (`JOBRUNNER_WORK_DIR`), created 0750 if missing."""
     directory = paths.work / job
-    if not directory.is_dir():
+    try:  # one syscall when it exists (every run but the first)
+        directory.mkdir(mode=DIR_MODE)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
         directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     return directory
+
+
+SUMMARY_PREFIX = b"[jobrunner] "
+"""The last line of a finished run's output file: this prefix and the run's summary (JSON)."""
+LEGACY_SUMMARY_SUFFIX = ".json"
+"""Summaries of runs recorded by earlier versions: `<run id>.json` beside the output."""
+_TAIL_BYTES = 8192
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
+def append_run_summary(output: Path, summary: Mapping[str, Any]) -> None:
+    """Append the run's summary as the last line of its output file (for `history`).
+
+    One write to a file that is already there: no new file per run (creating files costs
+    journal commits). Not synced: the state journal is the record, this is a convenience copy.
+    """
+    line = SUMMARY_PREFIX + _ENCODER.encode(dict(summary)).encode() + b"\n"
+    flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC
+    try:
+        fd = os.open(output, flags)
+    except FileNotFoundError:  # the job never started: no output file yet
+        output.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        fd = os.open(output, flags | os.O_CREAT, FILE_MODE)
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def _split_summary(output: Path) -> tuple[int, dict[str, Any] | None]:
+    """Where the job's own output ends in `output`, and the summary line after it (or None)."""
+    with output.open("rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        start = max(0, size - _TAIL_BYTES)
+        handle.seek(start)
+        tail = handle.read()
+    if not tail.endswith(b"\n"):
+        return size, None
+    begin = tail.rfind(b"\n", 0, len(tail) - 1) + 1
+    if (begin == 0 and start > 0) or not tail.startswith(SUMMARY_PREFIX, begin):
+        return size, None
+    try:
+        summary = json.loads(tail[begin + len(SUMMARY_PREFIX) :])
+    except ValueError:
+        return size, None
+    return (start + begin, summary) if isinstance(summary, dict) else (size, None)
+
+
+def read_run_summary(output: Path) -> dict[str, Any] | None:
+    """The summary of the run whose output file is `output`, or None (unfinished run)."""
+    try:
+        _end, summary = _split_summary(output)
+    except OSError:
+        return None
+    if summary is not None:
+        return summary
+    try:
+        legacy = json.loads(output.with_suffix(LEGACY_SUMMARY_SUFFIX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return legacy if isinstance(legacy, dict) else None
+
+
+def read_run_output(output: Path) -> bytes:
+    """The job's own output (what the runner kept of it), without the summary line."""
+    end, _summary = _split_summary(output)
+    with output.open("rb") as handle:
+        return handle.read(end)
