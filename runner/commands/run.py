@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from datetime import datetime, timedelta
 
-from runner.clock import SystemClock
+from runner.clock import Clock, SystemClock
 from runner.commands.common import (
     add_default_timeout,
     duration_arg,
@@ -22,10 +22,12 @@ from runner.commands.common import (
     state_path,
     stop_on_signals,
 )
-from runner.dispatch import Dispatcher
+from runner.commands.decisions import log_decisions
+from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
 from runner.errors import UsageError
 from runner.executor import Outcome, Result
 from runner.exitcodes import ExitCode
+from runner.jobtypes import JobTypeRegistry
 from runner.logconfig import configure_logging, get_logger
 from runner.options import GlobalOptions
 from runner.planner import DueJob, Planner
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         return _pass(args, options, store, clock)
 
 
-def _pass(args: argparse.Namespace, options: GlobalOptions, store: StateStore, clock: Any) -> int:
+def _pass(args: argparse.Namespace, options: GlobalOptions, store: StateStore, clock: Clock) -> int:
     recover(store, clock.now())
     loaded, registry = load_for(options, store.data.last_clean_revision)
     report_load_problems(loaded)
@@ -102,8 +104,19 @@ def _pass(args: argparse.Namespace, options: GlobalOptions, store: StateStore, c
             file=sys.stderr,
         )
         return int(ExitCode.USAGE)
-    prepare_state(store, loaded, clock.now())
-    failed = _run_due(args, loaded, store, clock, registry)
+    stop = StopRequest()
+    with stop_on_signals(stop):
+        ran = run_pass(
+            store,
+            loaded,
+            registry,
+            clock=clock,
+            slack=args.slack,
+            default_timeout=args.default_timeout,
+            stop=stop,
+        )
+    stop.close()
+    failed = [describe_failure(name, out) for name, out in ran if out.result is not Result.SUCCESS]
     for outcome_line in failed:
         print(outcome_line, file=sys.stderr)
     if loaded.is_degraded:
@@ -111,7 +124,7 @@ def _pass(args: argparse.Namespace, options: GlobalOptions, store: StateStore, c
     return int(ExitCode.FAILURE if failed else ExitCode.OK)
 
 
-def prepare_state(store: StateStore, loaded: Loaded, now: Any) -> None:
+def prepare_state(store: StateStore, loaded: Loaded, now: datetime) -> None:
     """Carry state over renames, note new jobs and a clean revision (buffered writes)."""
     definitions = loaded.definitions
     assert definitions is not None
@@ -121,45 +134,67 @@ def prepare_state(store: StateStore, loaded: Loaded, now: Any) -> None:
                 if store.rename(old, job.name):
                     break
     store.see_jobs(definitions.jobs.keys(), now)
+    stepped = store.clamp_future(now)
+    if stepped:
+        get_logger("jobrunner").warning(
+            "clock.stepped_back",
+            jobs=len(stepped),
+            note="last attempts lay in the future; taken as now, so no job waits the step",
+        )
     revision = loaded.revision
     clean = loaded.is_clean and revision is not None and not revision.dirty
     if clean and revision is not None and store.data.last_clean_revision != revision.commit:
         store.set_last_clean_revision(revision.commit)
 
 
-def _run_due(
-    args: argparse.Namespace, loaded: Loaded, store: StateStore, clock: Any, registry: Any
-) -> list[str]:
+def run_pass(
+    store: StateStore,
+    loaded: Loaded,
+    registry: JobTypeRegistry,
+    *,
+    clock: Clock,
+    slack: timedelta | None = None,
+    default_timeout: timedelta = DEFAULT_TIMEOUT,
+    stop: StopRequest | None = None,
+) -> list[tuple[str, Outcome]]:
+    """One pass of `run` over a loaded set: prepare the state, plan once, run each job due
+    at the pass's start (or within `slack`) once, in order, and return what ran.
+
+    A job is skipped when its period has closed by the time its turn comes (SPEC §3), and
+    the pass ends early when `stop` is requested. `clock` is the only source of time, so
+    tests drive real passes with `runner.testing.FakeClock`.
+    """
     definitions = loaded.definitions
     assert definitions is not None
     now = clock.now()
+    prepare_state(store, loaded, now)
     planner = Planner(
         definitions.jobs, definitions.timeperiods, store.data.timings(definitions.jobs, now), now
     )
-    due = planner.due_jobs(now, args.slack)
-    stop = StopRequest()
+    due = planner.due_jobs(now, slack)
+    log_decisions(planner, due, now)
     dispatcher = Dispatcher.for_pass(
         definitions,
         registry,
         store,
         clock=clock,
         revision=loaded.revision,
-        default_timeout=args.default_timeout,
+        default_timeout=default_timeout,
         stop=stop,
     )
-    failed: list[str] = []
-    with stop_on_signals(stop):
-        for item in due:
-            if stop.level:
-                break
-            outcome = _run_one(planner, dispatcher, item, clock)
-            if outcome is not None and outcome.result is not Result.SUCCESS:
-                failed.append(describe_failure(item.name, outcome))
-    stop.close()
-    return failed
+    ran: list[tuple[str, Outcome]] = []
+    for item in due:
+        if stop is not None and stop.level:
+            break
+        outcome = _run_one(planner, dispatcher, item, clock)
+        if outcome is not None:
+            ran.append((item.name, outcome))
+    return ran
 
 
-def _run_one(planner: Planner, dispatcher: Dispatcher, item: DueJob, clock: Any) -> Outcome | None:
+def _run_one(
+    planner: Planner, dispatcher: Dispatcher, item: DueJob, clock: Clock
+) -> Outcome | None:
     job = dispatcher.definitions.jobs[item.name]
     if not planner.evaluator.is_period_open(job, clock.now()):
         get_logger("jobrunner").info("job.skipped", job=job.name, reason=f"{job.timeperiod} closed")

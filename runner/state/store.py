@@ -157,6 +157,29 @@ class StateStore:
             self._set(name, {"first_seen": format_instant(now)})
         return new
 
+    def clamp_future(self, now: datetime) -> list[str]:
+        """Bring `last_attempt` and `first_seen` that lie after `now` back to `now` (buffered);
+        returns the jobs changed.
+
+        Such instants mean the wall clock was stepped back since they were recorded. Left
+        alone, each such job would wait the step on top of its interval; taken as `now`, it
+        waits at most its interval from the moment the step is noticed, and does not run
+        again at once either.
+        """
+        stamp = format_instant(now)  # same fixed-width format: strings compare as instants
+        changed = []
+        for name, record in self.data.jobs.items():
+            fields = {
+                key: stamp
+                for key in ("last_attempt", "first_seen")
+                if isinstance(record.get(key), str) and record[key] > stamp
+            }
+            if fields:
+                changed.append(name)
+                self._pending.append(_line({"j": name, "s": fields}))
+                record.update(fields)
+        return changed
+
     def rename(self, old: str, new: str) -> bool:
         """Move `old`'s state to `new` (`renamed_from`); buffered. False if nothing moved."""
         if not move_job(self.data.jobs, old, new):
