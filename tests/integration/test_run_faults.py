@@ -1,12 +1,15 @@
-"""Bad input through the real CLI: a job that prints a gigabyte (issue 4, faults)."""
+"""Through the real CLI: a job that prints a gigabyte (issue 4, faults), and `--verbose`."""
 
 from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from runner.output import DEFAULT_CAP
 from tests.gitrepo import GitRepo
@@ -55,3 +58,54 @@ def test_job_printing_a_gigabyte_is_capped_and_costs_no_memory(
     kept = len(head) - 1 + len(tail.split("]\n", 1)[1])  # the marker starts with a newline
     assert elided + kept == GIB
     assert set(head.split()) == {"y"}
+
+
+def test_verbose_run_logs_every_decision_in_colour_on_a_terminal(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    """`run --verbose` says for every job why it runs or waits (the planner's reasons), in
+    colour when stderr is a terminal, and as JSON lines otherwise."""
+    job = "kind: Job\nname: {0}\ntype: command\ninterval: {1}\nsettings:\n  argv: ['true']\n"
+    git_repo.write("jobs/now.yaml", job.format("now", "1h"))
+    git_repo.write("jobs/off.yaml", job.format("off", "1h") + "disabled: true\n")
+    git_repo.commit("two jobs")
+    state = tmp_path / "state" / "state.json"
+    jobs = str(git_repo.path / "jobs")
+    plain = run_cli("--jobs-dir", jobs, "run", "--verbose", state_file=state)
+    assert plain.returncode == 0, plain.stderr
+    events = [json.loads(line) for line in plain.stderr.splitlines()]
+    decisions = {e["job"]: e for e in events if e["event"] in ("job.due", "job.not_due")}
+    assert decisions["now"]["event"] == "job.due"
+    assert decisions["now"]["reason"] == "interval elapsed"
+    assert decisions["off"] == decisions["off"] | {"event": "job.not_due", "reason": "disabled"}
+    assert {"job.started", "job.finished"} <= {e["event"] for e in events}
+    leader, follower = pty.openpty()
+    with os.fdopen(leader, "rb") as terminal:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "runner", "--jobs-dir", jobs, "run", "-v"],
+            env=cli_environment(state),
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+        )
+        os.close(follower)
+        shown = _read_all(terminal).decode()
+        assert process.wait(timeout=60) == 0
+    assert "\x1b[" in shown  # ANSI colour
+    assert "job.not_due" in shown
+    assert "interval not yet elapsed" in shown
+
+
+def _read_all(terminal: BinaryIO) -> bytes:
+    """Everything written to a pty until its last writer closes it (60 s at most)."""
+    chunks = []
+    while True:
+        readable, _, _ = select.select([terminal], [], [], 60)
+        assert readable, "the runner wrote nothing to the terminal for 60 s"
+        try:
+            chunk = os.read(terminal.fileno(), 65536)
+        except OSError:  # EIO: no writer is left
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
