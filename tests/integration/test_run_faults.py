@@ -1,4 +1,5 @@
-"""Through the real CLI: a job that prints a gigabyte (issue 4, faults), and `--verbose`."""
+"""Through the real CLI: a job that prints a gigabyte, the runner killed mid-job (issue 4,
+faults), and `--verbose`."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import pty
 import select
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from runner.output import DEFAULT_CAP
+from runner.state import load_state
+from runner.state.recovery import is_group_alive
 from tests.gitrepo import GitRepo
 from tests.integration.cli import cli_environment, run_cli
 
@@ -109,3 +113,66 @@ def _read_all(terminal: BinaryIO) -> bytes:
             break
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def test_runner_killed_mid_job_next_run_kills_the_leftover_and_backs_off(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    """SIGKILL of `jobrunner run` during a job: the next `run` kills the job's leftover
+    process group, records `interrupted` (exit 1, one line), and does not start the job
+    again before its back-off (5 minutes after one interruption)."""
+    fifo = tmp_path / "started.fifo"
+    os.mkfifo(fifo)
+    git_repo.write(
+        "jobs/slow.yaml",
+        "kind: Job\nname: slow\ntype: command\ninterval: 1h\n"
+        f'settings:\n  shell: "echo $$ > {fifo}; exec sleep 60"\n',
+    )
+    git_repo.commit("a slow job")
+    state = tmp_path / "state" / "state.json"
+    jobs = str(git_repo.path / "jobs")
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "runner", "--jobs-dir", jobs, "run"],
+        env=cli_environment(state),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        job_pid = int(_read_line(fifo, timeout=30))
+    finally:
+        runner.kill()
+        runner.wait(timeout=30)
+    assert is_group_alive(job_pid)  # the job outlived its runner
+    after = run_cli("--jobs-dir", jobs, "run", state_file=state)
+    assert not is_group_alive(job_pid)
+    assert after.returncode == 0, after.stderr  # nothing ran in this pass
+    assert "job.interrupted" in after.stderr
+    record = load_state(state)[0].job("slow")
+    assert record is not None
+    assert (record.last_result, record.consecutive_interruptions, record.runs) == (
+        "interrupted",
+        1,
+        1,
+    )
+    status = json.loads(
+        run_cli("--jobs-dir", jobs, "status", "--format", "json", state_file=state).stdout
+    )
+    (slow,) = [j for j in status["jobs"] if j["job"] == "slow"]
+    assert slow["last_result"] == "interrupted"
+    assert slow["due"] is False
+    waits = datetime.fromisoformat(slow["due_at"]) - datetime.fromisoformat(slow["last_attempt"])
+    assert waits == timedelta(minutes=5)  # the back-off, not the 1h interval, not at once
+
+
+def _read_line(path: Path, timeout: float) -> str:
+    """One line from a FIFO the job writes into, waiting at most `timeout` seconds."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        data = b""
+        while not data.endswith(b"\n"):
+            ready, _, _ = select.select([fd], [], [], timeout)
+            assert ready, "the job did not start in time"
+            data += os.read(fd, 64)
+        return data.decode()
+    finally:
+        os.close(fd)
