@@ -79,7 +79,7 @@ class Dispatcher:
         the job's own failure."""
         started = self.clock.now()
         run_id = new_run_id(started)
-        log = get_logger("jobrunner")
+        log = get_logger("jobrunner").bind()  # resolve the lazy proxy once, not per call
         revision = self.revision.commit if self.revision else None
         dirty = self.revision.dirty if self.revision else None
         self.store.begin(
