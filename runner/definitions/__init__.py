@@ -7,6 +7,6 @@ contents keyed by root-relative path (e.g. from git objects). Both return a `Loa
 
 from __future__ import annotations
 
-from runner.definitions.loader import LoadResult, load_definitions, load_from_files
+from runner.definitions.loader import LoadResult, ParseCache, load_definitions, load_from_files
 
-__all__ = ["LoadResult", "load_definitions", "load_from_files"]
+__all__ = ["LoadResult", "ParseCache", "load_definitions", "load_from_files"]
