@@ -25,15 +25,29 @@ def _command_modules() -> list[ModuleType]:
         history,
         import_director,
         lint,
+        pause,
         period,
         plan,
+        resume,
         run,
         run_job,
         schema,
         status,
     )
 
-    return [lint, run, run_job, status, history, period, plan, schema, import_director]
+    return [
+        lint,
+        run,
+        run_job,
+        status,
+        history,
+        pause,
+        resume,
+        period,
+        plan,
+        schema,
+        import_director,
+    ]
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:

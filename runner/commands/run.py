@@ -24,6 +24,7 @@ from runner.commands.common import (
     stop_on_signals,
 )
 from runner.commands.decisions import log_decisions
+from runner.daemonfile import read_pause
 from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
 from runner.errors import UsageError
 from runner.executor import Outcome, Result
@@ -85,6 +86,13 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         print(f"jobrunner: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
     with store:
+        pause = read_pause(path.parent)
+        if pause is not None:
+            recover(store, clock.now())
+            get_logger("jobrunner").info("run.paused", note=f"no job started: {pause.describe()}")
+            if sys.stderr.isatty():
+                print(f"jobrunner: no job started: {pause.describe()}", file=sys.stderr)
+            return int(ExitCode.OK)
         return _pass(args, options, store, clock)
 
 

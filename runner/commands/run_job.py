@@ -22,6 +22,7 @@ from runner.commands.common import (
     stop_on_signals,
 )
 from runner.commands.run import describe_failure, prepare_state
+from runner.daemonfile import read_pause
 from runner.dispatch import Dispatcher
 from runner.executor import Result
 from runner.exitcodes import ExitCode
@@ -66,6 +67,11 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             print(f"jobrunner: unknown job {args.name!r}{hint}", file=sys.stderr)
             return int(ExitCode.USAGE)
+        pause = read_pause(path.parent)
+        if pause is not None:
+            log.warning(
+                "job.paused", job=job.name, note=f"running it anyway, as asked; {pause.describe()}"
+            )
         if job.disabled:
             log.warning("job.disabled", job=job.name, note="running it anyway, as asked")
         prepare_state(store, loaded, clock.now())
