@@ -50,7 +50,7 @@ class Scanner:
         attempts: int = SCAN_ATTEMPTS,
     ) -> None:
         self.root = root
-        self._timezone = timezone
+        self.timezone = timezone
         self._registry = registry
         self._attempts = attempts
         self._cache = ParseCache()
@@ -64,7 +64,7 @@ class Scanner:
                 return Scan(None, None, unstable=f"git is writing ({lock} exists)")
             before = fingerprint(self.root)
             result = load_definitions(
-                self.root, timezone=self._timezone, registry=self._registry, cache=self._cache
+                self.root, timezone=self.timezone, registry=self._registry, cache=self._cache
             )
             revision, problems = _revision(self.root)
             if fingerprint(self.root) == before:

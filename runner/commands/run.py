@@ -26,7 +26,6 @@ from runner.commands.common import (
 from runner.commands.decisions import log_decisions
 from runner.daemonfile import read_pause
 from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
-from runner.errors import UsageError
 from runner.executor import Outcome, Result
 from runner.exitcodes import ExitCode
 from runner.jobtypes import JobTypeRegistry
@@ -44,7 +43,12 @@ HELP = "run every due job once, one at a time, and exit"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `run` (SPEC §4)."""
     parser.add_argument("--forever", action="store_true", help="run as a daemon")
-    parser.add_argument("--memory-limit", metavar="SIZE", default="256M", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        default="256M",
+        help="daemon: exit 0 (to be restarted) when RSS exceeds this and doubled (0: off)",
+    )
     add_default_timeout(parser)
     parser.add_argument(
         "--require-clean", action="store_true", help="refuse uncommitted definitions"
@@ -66,10 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     """Run the due jobs once."""
     if args.forever:
-        raise UsageError(
-            "run --forever (the daemon) is not available in this version yet; run "
-            "`jobrunner run` from cron or a systemd timer every minute instead"
-        )
+        from runner.commands.forever import run_forever
+
+        return run_forever(args, options)
     quiet = not sys.stderr.isatty()
     configure_logging(verbose=options.verbose, log_format=options.log_format, quiet=quiet)
     if args.dry_run:

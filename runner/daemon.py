@@ -1,0 +1,417 @@
+"""The daemon loop (`run --forever`): plan, run one due job, record, check memory, else wait.
+
+The loop owns the state store (it holds the lock) and is the only consumer of the inbox.
+It blocks on the inbox until the next job is due, a message comes (file change, SIGHUP,
+SIGTERM, pause, run request) or at most `MAX_WAIT_S`, so an idle daemon does not poll and a
+wall-clock jump costs at most that much lateness. Reloads happen between jobs only; a set that
+does not load is refused as a whole and the previous one keeps running. The daemon never
+exits because of definitions: only on a stop request or the memory guard, both with code 0.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from runner.clock import Clock
+from runner.daemonfile import Pause, read_pause, write_daemon
+from runner.daemonloaded import Installed, accept, build_installed, load_fallback
+from runner.daemonreport import Report, Running
+from runner.dispatch import Dispatcher
+from runner.executor import Executor, Outcome
+from runner.inbox import Inbox, Message, ReloadRequested, Stop
+from runner.jobtypes import JobTypeRegistry
+from runner.logconfig import get_logger
+from runner.memory import Memory
+from runner.model import Definitions, JobDef
+from runner.reload import Scan, Scanner
+from runner.revision import Revision
+from runner.runrequests import PendingRequest, answer, pending
+from runner.sdnotify import Notifier, WatchdogPinger, ready, reloading, status, stopping
+from runner.state import StateStore, recover_unfinished
+from runner.stop import StopRequest
+
+MAX_WAIT_S = 60.0
+HEARTBEAT_S = 30.0
+RETRY_SCAN_S = 0.3
+REPORT_AFTER_S = 1.0
+"""A job still running after this long is shown in daemon.json and STATUS."""
+
+
+@dataclass
+class DaemonParts:
+    """What the loop works with; built by `commands/forever.py`, faked in tests."""
+
+    store: StateStore
+    clock: Clock
+    inbox: Inbox
+    scanner: Scanner
+    registry: JobTypeRegistry
+    notifier: Notifier
+    memory: Memory
+    stop: StopRequest
+    default_timeout: timedelta
+    pinger: WatchdogPinger | None = None
+    reap_orphans: bool = False
+    environ: dict[str, str] | None = None
+
+
+class Daemon:
+    """One daemon: `serve()` runs until a stop request or the memory guard; returns 0."""
+
+    def __init__(self, parts: DaemonParts) -> None:
+        self.parts = parts
+        self.log = get_logger("jobrunner")
+        self.state_dir: Path = parts.store.paths.directory
+        self.report = Report(started=parts.clock.now())
+        self.installed: Installed | None = None
+        self._retry_at: float | None = None
+        self._last_write = -1e18
+        self._pause: Pause | None = None
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def serve(self) -> int:
+        """Start, then loop until stopped; always returns 0 (SPEC §4)."""
+        self._start()
+        try:
+            while not self._stopping():
+                self._drain(0.0)
+                if self._stopping():
+                    break
+                if self._run_next():
+                    if self._memory_says_exit():
+                        return 0
+                    continue
+                self._idle()
+                self._drain(self._wait_s())
+        finally:
+            self._shutdown()
+        return 0
+
+    def _stopping(self) -> bool:
+        return self.parts.stop.level > 0
+
+    def _drain(self, timeout: float) -> None:
+        message = self.parts.inbox.get(timeout)
+        while message is not None:
+            self._handle(message)
+            message = self.parts.inbox.get(0.0)
+        self._housekeeping()
+
+    def _handle(self, message: Message) -> None:
+        if isinstance(message, ReloadRequested):
+            self._reload(message.reason)
+        elif isinstance(message, Stop):
+            self.log.info("daemon.stopping", immediate=message.immediate)
+        # PauseChanged, RunRequested and Wake only wake the loop: the next turn reads the
+        # pause file and the request directory itself, so a lost event costs one wait at most.
+
+    def _run_next(self) -> bool:
+        """Run one requested or due job; False when there is nothing to run now."""
+        self._read_pause()
+        requests = pending(self.state_dir)
+        if requests:
+            self._run_requested(requests[0])
+            return True
+        installed = self.installed
+        if installed is None or self._pause is not None:
+            return False
+        now = self.parts.clock.now()
+        item = installed.planner.next_due(now)
+        if item is None:
+            return False
+        self._run(installed, installed.definitions.jobs[item.name], item.due_at)
+        return True
+
+    def _run(self, installed: Installed, job: JobDef, due_at: datetime | None) -> Outcome:
+        clock = self.parts.clock
+        self.report.current = Running(job.name, clock.now())
+        self.report.state = "running"
+        self.report.waiting = installed.planner.waiting(clock.now(), exclude=job.name)
+        outcome = installed.dispatcher.run(job, due_at)
+        now = clock.now()
+        state = self.parts.store.job(job.name)
+        if state is not None:
+            installed.planner.refresh(job.name, state.timing(now), now)
+        self.report.current = None
+        if not self._stopping():
+            self.parts.stop.clear()
+        return outcome
+
+    def _run_requested(self, request: PendingRequest) -> None:
+        installed = self.installed
+        job = None if installed is None else installed.definitions.jobs.get(request.job)
+        if installed is None or job is None:
+            why = "no definitions are loaded" if installed is None else "unknown job"
+            answer(
+                self.state_dir,
+                request.request_id,
+                {"job": request.job, "result": "rejected", "error": why},
+            )
+            return
+        self.log.info("job.requested", job=job.name, by=request.by, paused=self._pause is not None)
+        outcome = self._run(installed, job, None)
+        answer(
+            self.state_dir,
+            request.request_id,
+            {
+                "job": job.name,
+                "result": str(outcome.result),
+                "exit_code": outcome.exit_code,
+                "error": outcome.error,
+                "duration_s": round(outcome.duration_s, 3),
+                "output": str(outcome.output_path),
+            },
+        )
+
+    def _wait_s(self) -> float:
+        """Seconds until something is due: a job, a scan retry, a watchdog ping, a heartbeat."""
+        mono = self.parts.clock.monotonic()
+        wait = MAX_WAIT_S
+        installed = self.installed
+        if installed is not None and self._pause is None:
+            now = self.parts.clock.now()
+            wake = installed.planner.next_wakeup(now)
+            if wake is not None:
+                wait = min(wait, (wake - now).total_seconds())
+        deadlines = [self._retry_at, self._last_write + HEARTBEAT_S]
+        if self.parts.pinger is not None:
+            deadlines.append(self.parts.pinger.next_due())
+        for deadline in deadlines:
+            if deadline is not None:
+                wait = min(wait, deadline - mono)
+        return max(0.0, wait)
+
+    # -- start and stop ----------------------------------------------------------------
+
+    def _start(self) -> None:
+        store, clock = self.parts.store, self.parts.clock
+        for warning in store.warnings:
+            self.log.warning("state", code=warning.code, message=warning.message)
+        for recovered in recover_unfinished(store, clock.now()):
+            self.log.warning(
+                "job.interrupted", job=recovered.job, run_id=recovered.run_id, error=recovered.error
+            )
+        self._reload("start-up", first=True)
+        self._read_pause()
+        ready(self.parts.notifier, self.report.status_line(clock.now()))
+        self.log.info(
+            "daemon.ready",
+            jobs=self.report.jobs,
+            revision=_short(self.report.loaded_revision),
+            degraded=self.report.degraded,
+            pid=os.getpid(),
+        )
+
+    def _shutdown(self) -> None:
+        self.report.state = "stopping"
+        stopping(self.parts.notifier, "stopping")
+        self.parts.store.sync()
+        self.report.state = "stopped"
+        self.report.current = None
+        self._write_report(force=True)
+        self.log.info("daemon.stopped")
+
+    def _memory_says_exit(self) -> bool:
+        memory = self.parts.memory
+        notice = memory.take_notice()
+        if notice:
+            self.log.warning("memory.limit", message=notice)
+        verdict = memory.should_exit()
+        if verdict.exit:
+            self.log.warning("memory.exit", reason=verdict.reason)
+        return verdict.exit
+
+    # -- reloads -----------------------------------------------------------------------
+
+    def _reload(self, reason: str, *, first: bool = False) -> None:
+        notifier, clock = self.parts.notifier, self.parts.clock
+        if not first:
+            reloading(notifier, "reloading definitions", clock.monotonic())
+        self._retry_at = None
+        scan = self.parts.scanner.scan()
+        if scan.unstable is not None:
+            self.log.info("reload.deferred", reason=reason, why=scan.unstable)
+            self._retry_at = clock.monotonic() + RETRY_SCAN_S
+        else:
+            self._apply(scan, reason, first=first)
+        if not first:
+            ready(notifier, self.report.status_line(clock.now()))
+        self._write_report(force=True)
+
+    def _apply(self, scan: Scan, reason: str, *, first: bool) -> None:
+        clock, store = self.parts.clock, self.parts.store
+        now = clock.now()
+        report = self.report
+        report.newest_revision = scan.revision.commit if scan.revision else None
+        report.newest_dirty = bool(scan.revision and scan.revision.dirty)
+        installed = accept(
+            scan,
+            self.installed,
+            store=store,
+            now=now,
+            build=self._build,
+            log=self.log,
+            reason=reason,
+        )
+        result = scan.result
+        assert result is not None
+        if not first:
+            report.reloads += 1
+            report.last_reload = now
+        if installed is None:
+            report.reload_errors = [d for d in result.diagnostics if d.is_error]
+            if not first:
+                report.reload_failures += 1
+                report.last_reload_error = now
+            if first:
+                installed = load_fallback(
+                    scan,
+                    store.data.last_clean_revision,
+                    store=store,
+                    now=now,
+                    build=self._build,
+                    log=self.log,
+                    root=self.parts.scanner.root,
+                    timezone=self.parts.scanner.timezone,
+                    registry=self.parts.registry,
+                )
+            if installed is None:
+                if self.installed is None:
+                    report.state = "invalid-definitions"
+                else:
+                    report.degraded = True
+                store.sync()
+                return
+            report.degraded = True
+        else:
+            report.reload_errors = []
+            report.degraded = False
+        store.sync()
+        self.installed = installed
+        report.loaded_revision = installed.revision
+        report.jobs = len(installed.definitions.jobs)
+        if report.state in {"starting", "invalid-definitions"}:
+            report.state = "idle"
+        self.parts.memory.mark_loaded()
+
+    def _build(self, definitions: Definitions, revision: Revision | None) -> Installed:
+        return build_installed(
+            definitions,
+            revision,
+            store=self.parts.store,
+            now=self.parts.clock.now(),
+            make_dispatcher=self._dispatcher,
+        )
+
+    def _dispatcher(self, definitions: Definitions, revision: Revision | None) -> Dispatcher:
+        dispatcher = Dispatcher.for_pass(
+            definitions,
+            self.parts.registry,
+            self.parts.store,
+            clock=self.parts.clock,
+            revision=revision,
+            default_timeout=self.parts.default_timeout,
+            stop=self.parts.stop,
+        )
+        dispatcher.executor = self.executor()
+        return dispatcher
+
+    # -- housekeeping ------------------------------------------------------------------
+
+    def _read_pause(self) -> None:
+        pause = read_pause(self.state_dir)
+        if pause != self._pause:
+            if pause is None:
+                self.log.info("daemon.resumed")
+            else:
+                self.log.warning("daemon.paused", by=pause.by, reason=pause.reason)
+            self._pause = pause
+            self.report.pause = pause
+            self._write_report(force=True)
+            status(self.parts.notifier, self.report.status_line(self.parts.clock.now()))
+
+    def _housekeeping(self) -> None:
+        mono = self.parts.clock.monotonic()
+        if self.parts.pinger is not None:
+            self.parts.pinger.maybe_ping(mono)
+        if self._retry_at is not None and mono >= self._retry_at:
+            self._reload("retry after the tree changed during a scan")
+        if self.parts.reap_orphans:
+            reap_orphans()
+        self._write_report()
+
+    def _idle(self) -> None:
+        """Going to wait: show what comes next."""
+        installed = self.installed
+        now = self.parts.clock.now()
+        if installed is not None:
+            self.report.state = "paused" if self._pause is not None else "idle"
+            wake = installed.planner.peek(now)
+            changed = wake != self.report.next_due or self.report.waiting
+            self.report.next_due = wake
+            self.report.waiting = []
+            if changed:
+                self._write_report(force=True)
+                status(self.parts.notifier, self.report.status_line(now))
+        self.parts.store.maybe_compact()
+
+    def tick(self) -> None:
+        """Called by the executor every second while a job runs: ping, show the job."""
+        mono = self.parts.clock.monotonic()
+        if self.parts.pinger is not None:
+            self.parts.pinger.maybe_ping(mono)
+        current = self.report.current
+        if current is None:
+            return
+        now = self.parts.clock.now()
+        if (now - current.started).total_seconds() >= REPORT_AFTER_S:
+            self._write_report(force=mono - self._last_write >= HEARTBEAT_S / 6)
+            status(self.parts.notifier, self.report.status_line(now))
+
+    def _write_report(self, *, force: bool = False) -> None:
+        mono = self.parts.clock.monotonic()
+        if not force and mono - self._last_write < HEARTBEAT_S:
+            return
+        self._last_write = mono
+        memory = self.parts.memory
+        self.report.memory = {
+            "loaded_rss_bytes": getattr(memory, "loaded_rss", None),
+            "limit_bytes": getattr(memory, "limit_bytes", None),
+        }
+        try:
+            write_daemon(self.state_dir, self.report.document(self.parts.clock.now()))
+        except OSError as exc:
+            self.log.warning("daemon.json not written", error=str(exc))
+
+    def executor(self) -> Executor:
+        """The executor for the installed set's dispatcher: ticks once a second."""
+        return Executor(
+            clock=self.parts.clock,
+            environ=self.parts.environ if self.parts.environ is not None else dict(os.environ),
+            tick=self.tick,
+            tick_interval_s=1.0,
+        )
+
+
+def reap_orphans() -> int:
+    """As PID 1, collect exited children nobody waits for (orphans re-parented to us).
+
+    Called only between jobs, when the executor waits for no child of its own.
+    """
+    reaped = 0
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return reaped
+        if pid == 0:
+            return reaped
+        reaped += 1
+
+
+def _short(revision: str | None) -> str | None:
+    return None if revision is None else revision[:7]
