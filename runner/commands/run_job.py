@@ -51,6 +51,10 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     try:
         store = StateStore.open(path, clock=clock)
     except StateLockedError as exc:
+        from runner.commands.ask_daemon import daemon_is_running, run_through_daemon
+
+        if daemon_is_running(path.parent):
+            return run_through_daemon(path.parent, args.name)
         print(f"jobrunner: {exc}; try again when it is idle", file=sys.stderr)
         return int(ExitCode.USAGE)
     with store:

@@ -165,3 +165,22 @@ def test_pause_from_another_shell(daemon: DaemonProcess, git_repo: GitRepo) -> N
     assert run_cli("resume", state_file=daemon.state).returncode == 0
     daemon.wait_for(event("job.finished", job="b", result="success"))
     assert daemon.stop() == 0
+
+
+def test_run_job_through_the_running_daemon(daemon: DaemonProcess) -> None:
+    """run-job while the daemon holds the lock is run by the daemon, with the job's outcome;
+    an unknown job is refused with exit 2."""
+    first = daemon.wait_for(event("job.finished", job="a"))
+    done = run_cli("run-job", "a", state_file=daemon.state)
+    assert done.returncode == 0, done.stderr
+    assert "a: success" in done.stdout
+    daemon.wait_for(event("job.requested", job="a"))
+    again = daemon.wait_for(
+        lambda line: event("job.finished", job="a")(line) and line["run_id"] != first["run_id"]
+    )
+    assert again["result"] == "success"
+    unknown = run_cli("run-job", "nope", state_file=daemon.state)
+    assert unknown.returncode == 2
+    assert "unknown job" in unknown.stderr
+    assert not list((daemon.state.parent / "requests").iterdir())
+    assert daemon.stop() == 0
