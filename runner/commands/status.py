@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from runner.clock import utcnow
 from runner.commands.common import age, load_for, print_diagnostics, read_state, state_path
+from runner.daemonfile import instant, is_daemon_alive, read_daemon, read_pause
 from runner.durations import format_duration
 from runner.exitcodes import ExitCode
 from runner.model import Definitions, JobDef
@@ -52,11 +53,18 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     rows = [
         _row(definitions.jobs[n], data, planner.verdict(n, now), definitions, now) for n in names
     ]
+    daemon = read_daemon(path.parent)
+    alive = is_daemon_alive(daemon, now)
+    if alive and daemon is not None:
+        _mark_waiting(rows, daemon, now)
+    pause = read_pause(path.parent)
     document = {
         "state_file": str(path),
         "state_origin": origin,
         "revision": loaded.running_revision,
         "degraded": loaded.is_degraded,
+        "paused": None if pause is None else pause.to_document(),
+        "daemon": _daemon_summary(daemon, alive),
         "jobs": rows,
     }
     if args.format == "json":
@@ -66,6 +74,31 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     else:
         _print_table(rows, document, now)
     return int(ExitCode.OK)
+
+
+def _mark_waiting(rows: list[dict[str, Any]], daemon: dict[str, Any], now: datetime) -> None:
+    """Due jobs the daemon reports waiting behind its running job say so in `why`."""
+    current = daemon.get("current_job")
+    if not isinstance(current, dict):
+        return
+    waiting = {w.get("job"): instant(w.get("due_since")) for w in daemon.get("waiting", [])}
+    for row in rows:
+        if row["job"] in waiting:
+            since = waiting[row["job"]]
+            span = age(since, now).removesuffix(" ago") if since else "a while"
+            row["waiting_behind"] = current.get("job")
+            row["why"] = f"waiting behind {current.get('job')} for {span}"
+
+
+def _daemon_summary(daemon: dict[str, Any] | None, alive: bool) -> dict[str, Any] | None:
+    """What `status` shows of `daemon.json`: whether it runs, its state, revisions, errors."""
+    if daemon is None:
+        return None
+    keys = ("pid", "state", "heartbeat", "loaded_revision", "newest_revision", "degraded")
+    summary = {key: daemon.get(key) for key in keys}
+    summary["alive"] = alive
+    summary["reload_errors"] = len(daemon.get("reload_errors") or [])
+    return summary
 
 
 def _row(
@@ -155,6 +188,7 @@ def _print_table(rows: list[dict[str, Any]], document: dict[str, Any], now: date
             ).rstrip()
         )
     print(f"\nstate: {document['state_file']} ({document['state_origin']})")
+    _print_daemon(document)
     if document["degraded"]:
         print(
             f"definitions do not load: running the last clean revision {document['revision'][:7]}"
@@ -166,3 +200,20 @@ def _print_detail(row: dict[str, Any], document: dict[str, Any]) -> None:
         if value is not None:
             print(f"{key.replace('_', ' ')}: {value}")
     print(f"state: {document['state_file']} ({document['state_origin']})")
+    _print_daemon(document)
+
+
+def _print_daemon(document: dict[str, Any]) -> None:
+    paused = document["paused"]
+    if paused:
+        why = f": {paused['reason']}" if paused.get("reason") else ""
+        print(f"PAUSED by {paused['by']} since {paused['at']}{why} (jobrunner resume)")
+    daemon = document["daemon"]
+    if daemon and daemon["alive"]:
+        line = f"daemon: pid {daemon['pid']}, {daemon['state']}"
+        if daemon["degraded"]:
+            line += (
+                f"; running {str(daemon['loaded_revision'])[:7]} because the newest definitions"
+                f" do not load ({daemon['reload_errors']} errors)"
+            )
+        print(line)

@@ -184,3 +184,31 @@ def test_run_job_through_the_running_daemon(daemon: DaemonProcess) -> None:
     assert "unknown job" in unknown.stderr
     assert not list((daemon.state.parent / "requests").iterdir())
     assert daemon.stop() == 0
+
+
+def test_status_shows_a_job_waiting_behind_the_running_one(
+    daemon: DaemonProcess, git_repo: GitRepo
+) -> None:
+    """A due job behind a long one is shown as `waiting behind` by `status`, with the daemon."""
+    daemon.wait_for(event("job.finished", job="a"))
+    git_repo.write(
+        "jobs/long.yaml",
+        job("aa-long", 'argv: ["sleep", "30"]') + "\n---\n" + job("zz", 'argv: ["true"]'),
+    )
+    daemon.wait_for(event("job.started", job="aa-long"))
+    daemon.report_when(lambda d: [w["job"] for w in d["waiting"]] == ["zz"])
+    shown = run_cli(
+        "--jobs-dir",
+        str(git_repo.path / "jobs"),
+        "status",
+        "--format",
+        "json",
+        state_file=daemon.state,
+    )
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    rows = {row["job"]: row for row in document["jobs"]}
+    assert rows["zz"]["waiting_behind"] == "aa-long"
+    assert rows["zz"]["why"].startswith("waiting behind aa-long for ")
+    assert document["daemon"]["alive"] is True
+    assert daemon.stop() == 0
