@@ -212,3 +212,13 @@ def test_status_shows_a_job_waiting_behind_the_running_one(
     assert rows["zz"]["why"].startswith("waiting behind aa-long for ")
     assert document["daemon"]["alive"] is True
     assert daemon.stop() == 0
+
+
+def test_sighup_reloads(daemon: DaemonProcess) -> None:
+    """SIGHUP forces a rescan, logged with its reason, without stopping the daemon."""
+    daemon.wait_for(event("job.finished", job="a"))
+    daemon.proc.send_signal(signal.SIGHUP)
+    reloaded = daemon.wait_for(event("definitions.reloaded", reason="SIGHUP"))
+    assert reloaded["jobs"] == 1
+    assert daemon.proc.poll() is None
+    assert daemon.stop() == 0
