@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from runner.clock import Clock
+from runner.commands.common import recover
 from runner.daemonfile import Pause, read_pause, write_daemon
 from runner.daemonloaded import Installed, accept, build_installed, load_fallback
 from runner.daemonreport import Report, Running
@@ -24,13 +25,13 @@ from runner.executor import Executor, Outcome
 from runner.inbox import Inbox, Message, ReloadRequested, Stop
 from runner.jobtypes import JobTypeRegistry
 from runner.logconfig import get_logger
-from runner.memory import Memory
+from runner.memory import MemoryGuard
 from runner.model import Definitions, JobDef
 from runner.reload import Scan, Scanner
 from runner.revision import Revision
 from runner.runrequests import PendingRequest, answer, pending
 from runner.sdnotify import Notifier, WatchdogPinger, ready, reloading, status, stopping
-from runner.state import StateStore, recover_unfinished
+from runner.state import StateStore
 from runner.stop import StopRequest
 
 MAX_WAIT_S = 60.0
@@ -50,7 +51,7 @@ class DaemonParts:
     scanner: Scanner
     registry: JobTypeRegistry
     notifier: Notifier
-    memory: Memory
+    memory: MemoryGuard
     stop: StopRequest
     default_timeout: timedelta
     pinger: WatchdogPinger | None = None
@@ -188,13 +189,8 @@ class Daemon:
     # -- start and stop ----------------------------------------------------------------
 
     def _start(self) -> None:
-        store, clock = self.parts.store, self.parts.clock
-        for warning in store.warnings:
-            self.log.warning("state", code=warning.code, message=warning.message)
-        for recovered in recover_unfinished(store, clock.now()):
-            self.log.warning(
-                "job.interrupted", job=recovered.job, run_id=recovered.run_id, error=recovered.error
-            )
+        clock = self.parts.clock
+        recover(self.parts.store, clock.now())
         self._reload("start-up", first=True)
         self._read_pause()
         ready(self.parts.notifier, self.report.status_line(clock.now()))
@@ -379,8 +375,8 @@ class Daemon:
         self._last_write = mono
         memory = self.parts.memory
         self.report.memory = {
-            "loaded_rss_bytes": getattr(memory, "loaded_rss", None),
-            "limit_bytes": getattr(memory, "limit_bytes", None),
+            "loaded_rss_bytes": memory.loaded_rss,
+            "limit_bytes": memory.limit_bytes,
         }
         try:
             write_daemon(self.state_dir, self.report.document(self.parts.clock.now()))

@@ -14,6 +14,7 @@ from typing import Any
 from runner.daemonfile import Pause
 from runner.diagnostics import Diagnostic
 from runner.planner import DueJob
+from runner.reporters.json import diagnostic_item
 from runner.state.timefmt import format_instant
 
 
@@ -62,7 +63,7 @@ class Report:
             "newest_revision": self.newest_revision,
             "newest_dirty": self.newest_dirty,
             "degraded": self.degraded,
-            "reload_errors": [_diagnostic(d) for d in self.reload_errors],
+            "reload_errors": [diagnostic_item(d) for d in self.reload_errors],
             "reloads": self.reloads,
             "reload_failures": self.reload_failures,
             "last_reload": _instant(self.last_reload),
@@ -102,13 +103,3 @@ def _instant(at: datetime | None) -> str | None:
 
 def _running(running: Running) -> dict[str, Any]:
     return {"job": running.job, "started": format_instant(running.started), "pid": running.pid}
-
-
-def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
-    return {
-        "file": diagnostic.file,
-        "line": diagnostic.line,
-        "column": diagnostic.column,
-        "code": diagnostic.code,
-        "message": diagnostic.message,
-    }

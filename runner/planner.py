@@ -313,11 +313,6 @@ class Planner:
         top = self._top(now)
         return None if top is None else DueJob(top[1], top[0])
 
-    def next_due_job(self, now: datetime) -> DueJob | None:
-        """The job that comes next and when (due now or later), or None: the same as `peek`,
-        under the name the daemon's idle report uses."""
-        return self.peek(now)
-
     def waiting(self, now: datetime, *, exclude: str = "", limit: int = 20) -> list[DueJob]:
         """Jobs already due at `now` (besides `exclude`), earliest first, at most `limit`.
 

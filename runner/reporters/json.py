@@ -9,7 +9,8 @@ from runner.diagnostics import Diagnostic, errors, warnings
 from runner.lint import LintReport
 
 
-def _item(diagnostic: Diagnostic) -> dict[str, Any]:
+def diagnostic_item(diagnostic: Diagnostic) -> dict[str, Any]:
+    """A diagnostic as a JSON object (lint --format json, daemon.json's reload errors)."""
     return {
         "file": diagnostic.file,
         "line": diagnostic.line,
@@ -27,8 +28,8 @@ def document(report: LintReport) -> dict[str, Any]:
         "files": report.files,
         "jobs": report.jobs,
         "timeperiods": report.timeperiods,
-        "errors": [_item(d) for d in errors(report.diagnostics)],
-        "warnings": [_item(d) for d in warnings(report.diagnostics)],
+        "errors": [diagnostic_item(d) for d in errors(report.diagnostics)],
+        "warnings": [diagnostic_item(d) for d in warnings(report.diagnostics)],
     }
 
 
