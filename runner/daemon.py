@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from runner.clock import Clock
-from runner.commands.common import recover
 from runner.daemonfile import Pause, read_pause, write_daemon
 from runner.daemonloaded import Installed, accept, build_installed, load_fallback
 from runner.daemonreport import Report, Running
@@ -32,6 +31,7 @@ from runner.revision import Revision
 from runner.runrequests import PendingRequest, answer, pending
 from runner.sdnotify import Notifier, WatchdogPinger, ready, reloading, status, stopping
 from runner.state import StateStore
+from runner.statesetup import recover
 from runner.stop import StopRequest
 
 MAX_WAIT_S = 60.0

@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from runner.commands.run import prepare_state
 from runner.definitions import LoadResult, load_from_files
 from runner.diagnostics import Diagnostic
 from runner.dispatch import Dispatcher
@@ -25,6 +24,7 @@ from runner.reload import Scan, describe_changes
 from runner.revision import Revision, RevisionError, read_definition_files
 from runner.session import Loaded
 from runner.state import StateStore
+from runner.statesetup import prepare_state
 
 
 @dataclass

@@ -20,9 +20,7 @@ from runner.options import GlobalOptions
 from runner.session import Loaded, load
 from runner.state import (
     StateData,
-    StateStore,
     load_state,
-    recover_unfinished,
     resolve_state_path,
 )
 from runner.stop import StopRequest
@@ -131,14 +129,3 @@ def add_default_timeout(parser: argparse.ArgumentParser) -> None:
         metavar="DURATION",
         help="timeout of jobs without their own or a Defaults timeout (default 1h)",
     )
-
-
-def recover(store: StateStore, now: datetime) -> None:
-    """Close attempts a dead runner left open (killing leftovers) and log each one."""
-    log = get_logger("jobrunner")
-    for warning in store.warnings:
-        log.warning("state", code=warning.code, message=warning.message)
-    for recovered in recover_unfinished(store, now):
-        log.warning(
-            "job.interrupted", job=recovered.job, run_id=recovered.run_id, error=recovered.error
-        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from runner.clock import Clock, SystemClock
 from runner.commands.common import (
@@ -18,7 +18,6 @@ from runner.commands.common import (
     duration_arg,
     load_for,
     print_diagnostics,
-    recover,
     report_load_problems,
     state_path,
     stop_on_signals,
@@ -34,6 +33,7 @@ from runner.options import GlobalOptions
 from runner.planner import DueJob, Planner
 from runner.session import Loaded
 from runner.state import StateLockedError, StateStore
+from runner.statesetup import prepare_state, recover
 from runner.stop import StopRequest
 
 NAME = "run"
@@ -137,29 +137,6 @@ def _pass(args: argparse.Namespace, options: GlobalOptions, store: StateStore, c
     if loaded.is_degraded:
         return int(ExitCode.USAGE)
     return int(ExitCode.FAILURE if failed else ExitCode.OK)
-
-
-def prepare_state(store: StateStore, loaded: Loaded, now: datetime) -> None:
-    """Carry state over renames, note new jobs and a clean revision (buffered writes)."""
-    definitions = loaded.definitions
-    assert definitions is not None
-    for job in definitions.jobs.values():
-        if store.job(job.name) is None:
-            for old in job.renamed_from:
-                if store.rename(old, job.name):
-                    break
-    store.see_jobs(definitions.jobs.keys(), now)
-    stepped = store.clamp_future(now)
-    if stepped:
-        get_logger("jobrunner").warning(
-            "clock.stepped_back",
-            jobs=len(stepped),
-            note="last attempts lay in the future; taken as now, so no job waits the step",
-        )
-    revision = loaded.revision
-    clean = loaded.is_clean and revision is not None and not revision.dirty
-    if clean and revision is not None and store.data.last_clean_revision != revision.commit:
-        store.set_last_clean_revision(revision.commit)
 
 
 def run_pass(

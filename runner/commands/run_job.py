@@ -16,12 +16,11 @@ from runner.commands.common import (
     add_default_timeout,
     load_for,
     print_diagnostics,
-    recover,
     report_load_problems,
     state_path,
     stop_on_signals,
 )
-from runner.commands.run import describe_failure, prepare_state
+from runner.commands.run import describe_failure
 from runner.daemonfile import read_pause
 from runner.dispatch import Dispatcher
 from runner.executor import Result
@@ -29,6 +28,7 @@ from runner.exitcodes import ExitCode
 from runner.logconfig import configure_logging, get_logger
 from runner.options import GlobalOptions
 from runner.state import StateLockedError, StateStore
+from runner.statesetup import prepare_state, recover
 from runner.stop import StopRequest
 
 NAME = "run-job"
