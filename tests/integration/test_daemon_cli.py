@@ -4,90 +4,16 @@ temporary git repository, observed through its JSON log lines, stopped with real
 from __future__ import annotations
 
 import json
-import select
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.gitrepo import GitRepo
-from tests.integration.cli import cli_environment, run_cli
+from tests.integration.cli import run_cli
+from tests.integration.daemonproc import DaemonProcess, event
 from tests.integration.test_run_cli import job
-
-WAIT_S = 20.0
-
-
-class DaemonProcess:
-    """A running daemon whose log lines can be awaited."""
-
-    def __init__(self, repo: GitRepo, state: Path) -> None:
-        self.state = state
-        self.lines: list[dict[str, Any]] = []
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "runner",
-                "--jobs-dir",
-                str(repo.path / "jobs"),
-                "--log-format",
-                "json",
-                "run",
-                "--forever",
-            ],
-            env=cli_environment(state, None),
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-        )
-        self._buffer = b""
-
-    def wait_for(self, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        """The first log line (seen or coming) matching `predicate`, within WAIT_S."""
-        for line in self.lines:
-            if predicate(line):
-                return line
-        deadline = time.monotonic() + WAIT_S
-        assert self.proc.stderr is not None
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stderr], [], [], deadline - time.monotonic())
-            if not ready:
-                break
-            chunk = self.proc.stderr.read1(65536)  # type: ignore[attr-defined]
-            if not chunk:
-                break
-            self._buffer += chunk
-            *complete, self._buffer = self._buffer.split(b"\n")
-            fresh = [json.loads(raw) for raw in complete]
-            self.lines.extend(fresh)
-            for line in fresh:
-                if predicate(line):
-                    return line
-        pytest.fail(f"no matching log line; got {[line.get('event') for line in self.lines]}")
-
-    def report_when(self, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        """daemon.json once it satisfies `predicate` (it is rewritten right after each reload),
-        checked until WAIT_S have passed."""
-        deadline = time.monotonic() + WAIT_S
-        path = self.state.parent / "daemon.json"
-        while time.monotonic() < deadline:
-            try:
-                document: dict[str, Any] = json.loads(path.read_text())
-            except (OSError, ValueError):
-                document = {}
-            if document and predicate(document):
-                return document
-            select.select([], [], [], 0.02)
-        pytest.fail(f"daemon.json never matched; last: {path.read_text()}")
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        """Send `sig` and return the exit code."""
-        self.proc.send_signal(sig)
-        return self.proc.wait(timeout=WAIT_S)
 
 
 @pytest.fixture
@@ -95,20 +21,9 @@ def daemon(git_repo: GitRepo, tmp_path: Path) -> Iterator[DaemonProcess]:
     """A daemon over a repository with one committed hourly job `a`."""
     git_repo.write("jobs/a.yaml", job("a", 'argv: ["sh", "-c", "echo a"]'))
     git_repo.commit("job a")
-    process = DaemonProcess(git_repo, tmp_path / "state" / "state.json")
+    process = DaemonProcess(git_repo.path / "jobs", tmp_path / "state" / "state.json")
     yield process
-    if process.proc.poll() is None:
-        process.proc.kill()
-        process.proc.wait()
-    if process.proc.stderr is not None:
-        process.proc.stderr.close()
-
-
-def event(name: str, **fields: Any) -> Callable[[dict[str, Any]], bool]:
-    """A predicate for a log line with event `name` and the given fields."""
-    return lambda line: (
-        line.get("event") == name and all(line.get(k) == v for k, v in fields.items())
-    )
+    process.close()
 
 
 def test_new_job_file_runs_without_restart(daemon: DaemonProcess, git_repo: GitRepo) -> None:
