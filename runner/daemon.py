@@ -71,6 +71,7 @@ class Daemon:
         self._retry_at: float | None = None
         self._last_write = -1e18
         self._pause: Pause | None = None
+        self._stop_noted = 0
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -106,9 +107,24 @@ class Daemon:
         if isinstance(message, ReloadRequested):
             self._reload(message.reason)
         elif isinstance(message, Stop):
-            self.log.info("daemon.stopping", immediate=message.immediate)
+            self._note_stop()
         # PauseChanged, RunRequested and Wake only wake the loop: the next turn reads the
         # pause file and the request directory itself, so a lost event costs one wait at most.
+
+    def _note_stop(self) -> None:
+        """Log a stop request once per level, from the loop (never from the signal handler)."""
+        level = self.parts.stop.level
+        if level > self._stop_noted:
+            self._stop_noted = level
+            current = self.report.current
+            self.log.info(
+                "daemon.stop_requested",
+                immediate=level >= 2,
+                job=None if current is None else current.job,
+                note="the running job gets SIGKILL now"
+                if level >= 2
+                else "no new job starts; the running job gets SIGTERM and the grace period",
+            )
 
     def _run_next(self) -> bool:
         """Run one requested or due job; False when there is nothing to run now."""
@@ -360,6 +376,7 @@ class Daemon:
         mono = self.parts.clock.monotonic()
         if self.parts.pinger is not None:
             self.parts.pinger.maybe_ping(mono)
+        self._note_stop()
         current = self.report.current
         if current is None:
             return

@@ -105,14 +105,7 @@ class Supervisor:
             if pidfd is None and self.status is None:
                 wake = min(wake, now + NO_PIDFD_POLL_S)
             wait_ms = None if wake == math.inf else max(0, math.ceil((wake - now) * 1000))
-            for fd, _event in poller.poll(wait_ms):
-                if fd == self.pipe:
-                    pipe_open = self._read(poller)
-                elif fd == pidfd:
-                    poller.unregister(pidfd)
-                    self._reap()
-                elif self.stop is not None:
-                    self.stop.drain()
+            pipe_open = self._events(poller, poller.poll(wait_ms), pidfd) and pipe_open
             if pidfd is None and self.status is None:
                 self._reap(nohang=True)
             now = self.clock.monotonic()
@@ -125,6 +118,23 @@ class Supervisor:
             if now >= next_tick and self.tick is not None:
                 self.tick()
                 next_tick = now + self.tick_interval_s
+
+    def _events(
+        self, poller: select.poll, events: list[tuple[int, int]], pidfd: int | None
+    ) -> bool:
+        """Handle one poll's events; False once the output pipe reached end of file."""
+        pipe_open = True
+        for fd, _event in events:
+            if fd == self.pipe:
+                pipe_open = self._read(poller)
+            elif fd == pidfd:
+                poller.unregister(pidfd)
+                self._reap()
+            elif self.stop is not None:
+                self.stop.drain()
+                if self.tick is not None:
+                    self.tick()  # let the runner note the stop request now, not at the tick
+        return pipe_open
 
     def _read(self, poller: select.poll) -> bool:
         chunk = os.read(self.pipe, READ_CHUNK)
