@@ -21,7 +21,7 @@ from runner.daemonloaded import Installed, accept, build_installed, load_fallbac
 from runner.daemonreport import Report, Running
 from runner.dispatch import Dispatcher
 from runner.executor import Executor, Outcome
-from runner.inbox import Inbox, Message, ReloadRequested, Stop
+from runner.inbox import Inbox, Message, PauseChanged, ReloadRequested, RunRequested, Stop
 from runner.jobtypes import JobTypeRegistry
 from runner.logconfig import get_logger
 from runner.memory import MemoryGuard
@@ -35,9 +35,12 @@ from runner.statesetup import recover
 from runner.stop import StopRequest
 
 MAX_WAIT_S = 60.0
-HEARTBEAT_S = 30.0
+HEARTBEAT_S = MAX_WAIT_S
+"""daemon.json is rewritten at least this often; an idle daemon wakes for nothing else."""
 RETRY_SCAN_S = 0.3
 REPORT_AFTER_S = 1.0
+RECHECK_S = 5.0
+"""pause.json and requests/ are re-read at least this often, in case a file event was lost."""
 """A job still running after this long is shown in daemon.json and STATUS."""
 
 
@@ -72,6 +75,9 @@ class Daemon:
         self._last_write = -1e18
         self._pause: Pause | None = None
         self._stop_noted = 0
+        self._pause_stale = True
+        self._requests_stale = True
+        self._rechecked = -1e18
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -108,8 +114,12 @@ class Daemon:
             self._reload(message.reason)
         elif isinstance(message, Stop):
             self._note_stop()
-        # PauseChanged, RunRequested and Wake only wake the loop: the next turn reads the
-        # pause file and the request directory itself, so a lost event costs one wait at most.
+        elif isinstance(message, PauseChanged):
+            self._pause_stale = True
+        elif isinstance(message, RunRequested):
+            self._requests_stale = True
+        # Wake only wakes the loop. Events can be lost (inotify overflow), so pause.json and
+        # requests/ are also looked at every RECHECK_S: a lost event costs that much at most.
 
     def _note_stop(self) -> None:
         """Log a stop request once per level, from the loop (never from the signal handler)."""
@@ -128,11 +138,19 @@ class Daemon:
 
     def _run_next(self) -> bool:
         """Run one requested or due job; False when there is nothing to run now."""
-        self._read_pause()
-        requests = pending(self.state_dir)
-        if requests:
-            self._run_requested(requests[0])
-            return True
+        mono = self.parts.clock.monotonic()
+        if mono - self._rechecked >= RECHECK_S:
+            self._rechecked = mono
+            self._pause_stale = self._requests_stale = True
+        if self._pause_stale:
+            self._pause_stale = False
+            self._read_pause()
+        if self._requests_stale:
+            requests = pending(self.state_dir)
+            if requests:
+                self._run_requested(requests[0])
+                return True  # stays stale: more requests may wait
+            self._requests_stale = False
         installed = self.installed
         if installed is None or self._pause is not None:
             return False
@@ -392,6 +410,7 @@ class Daemon:
         self._last_write = mono
         memory = self.parts.memory
         self.report.memory = {
+            "rss_bytes": memory.rss(),
             "loaded_rss_bytes": memory.loaded_rss,
             "limit_bytes": memory.limit_bytes,
         }

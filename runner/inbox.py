@@ -35,15 +35,15 @@ class Stop:
 
 @dataclass(frozen=True, slots=True)
 class RunRequested:
-    """Run `job` next, whatever its schedule (`jobrunner run-job` while a daemon runs)."""
+    """A request file `requests/<request_id>.json` appeared (`jobrunner run-job` while a
+    daemon runs): look at the request directory on the next turn."""
 
-    job: str
     request_id: str
 
 
 @dataclass(frozen=True, slots=True)
 class PauseChanged:
-    """The pause flag in the state directory changed: re-read it."""
+    """`pause.json` in the state directory was written or removed: re-read it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,10 @@ class Verdict(NamedTuple):
 class Memory(Protocol):
     """The memory seam the daemon loop uses."""
 
+    def rss(self) -> int:
+        """The resident set size now, in bytes (as the guard measures it)."""
+        return self._probe()
+
     def mark_loaded(self) -> None:
         """Record the RSS right after a (re)load of the definitions."""
         ...
@@ -78,6 +82,10 @@ class MemoryGuard:
     def loaded_rss(self) -> int | None:
         """RSS recorded by the last `mark_loaded()`, or None before the first load."""
         return self._loaded_rss
+
+    def rss(self) -> int:
+        """The resident set size now, in bytes (as the guard measures it)."""
+        return self._probe()
 
     def mark_loaded(self) -> None:
         """Record the RSS now; note once if the limit is already below it."""

@@ -23,13 +23,21 @@ from runner.daemon import Daemon, DaemonParts
 from runner.daemonfile import PAUSE_FILE
 from runner.errors import UsageError
 from runner.exitcodes import ExitCode
-from runner.inbox import Inbox, QueueInbox, ReloadRequested, Stop, Wake
+from runner.inbox import (
+    Inbox,
+    PauseChanged,
+    QueueInbox,
+    ReloadRequested,
+    RunRequested,
+    Stop,
+    Wake,
+)
 from runner.jobtypes import default_registry
 from runner.logconfig import configure_logging
 from runner.memory import MemoryGuard
 from runner.options import GlobalOptions
 from runner.reload import Scanner
-from runner.runrequests import requests_dir
+from runner.runrequests import is_request_name, requests_dir
 from runner.sdnotify import SocketNotifier, WatchdogPinger
 from runner.state import StateLockedError, StateStore
 from runner.stop import StopRequest
@@ -105,20 +113,23 @@ def _signals(inbox: Inbox, stop: StopRequest) -> Iterator[None]:
 
 
 class _StateHandler:
-    """Wakes the loop when `pause.json` or a request file changes (watchdog thread)."""
+    """Tells the loop when `pause.json` or a request file changes (watchdog thread)."""
 
     def __init__(self, inbox: Inbox) -> None:
         self._inbox = inbox
 
     def dispatch(self, event: Any) -> None:
         """watchdog's entry point."""
+        if event.event_type in {"opened", "closed_no_write"}:
+            return
         paths = (str(event.src_path), str(getattr(event, "dest_path", "") or ""))
         for text in paths:
-            name = Path(text).name
-            if name == PAUSE_FILE or (
-                Path(text).parent.name == "requests" and name.endswith(".json")
-            ):
-                self._inbox.put(Wake())
+            path = Path(text)
+            if path.name == PAUSE_FILE:
+                self._inbox.put(PauseChanged())
+                return
+            if path.parent.name == "requests" and is_request_name(path.name):
+                self._inbox.put(RunRequested(path.name.removesuffix(".json")))
                 return
 
 

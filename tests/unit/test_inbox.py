@@ -31,7 +31,7 @@ def test_get_returns_none_after_timeout_when_empty() -> None:
 def test_messages_come_out_in_order() -> None:
     """Messages other than reload requests keep the order they were put in."""
     inbox = QueueInbox()
-    sent = [Stop(immediate=False), RunRequested("a", "r1"), PauseChanged(), Wake()]
+    sent = [Stop(immediate=False), RunRequested("r1"), PauseChanged(), Wake()]
     for message in sent:
         inbox.put(message)
     assert [inbox.get(timeout=0) for _ in sent] == sent
@@ -41,12 +41,12 @@ def test_messages_come_out_in_order() -> None:
 def test_queued_reload_requests_coalesce_into_the_first() -> None:
     """Several queued reload requests come out as one, at the first one's place."""
     inbox = QueueInbox()
-    inbox.put(RunRequested("a", "r1"))
+    inbox.put(RunRequested("r1"))
     inbox.put(ReloadRequested("files changed"))
     inbox.put(Stop(immediate=False))
     inbox.put(ReloadRequested("SIGHUP"))
     inbox.put(ReloadRequested("files changed"))
-    assert inbox.get(timeout=0) == RunRequested("a", "r1")
+    assert inbox.get(timeout=0) == RunRequested("r1")
     assert inbox.get(timeout=0) == ReloadRequested("files changed; SIGHUP")
     assert inbox.get(timeout=0) == Stop(immediate=False)
     assert inbox.get(timeout=0) is None
