@@ -1,0 +1,208 @@
+"""The daemon loop on a fake clock: a fake inbox lets simulated time pass instead of waiting,
+so a week of daemon life runs in about a second; jobs are real child processes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from runner.daemon import MAX_WAIT_S, Daemon, DaemonParts
+from runner.daemonfile import read_daemon
+from runner.inbox import Message, Stop
+from runner.jobtypes import default_registry
+from runner.memory import MemoryGuard
+from runner.reload import Scanner
+from runner.state import StateStore
+from runner.stop import StopRequest
+from runner.testing import FakeClock
+
+MIB = 1 << 20
+
+
+@dataclass
+class SimulatedInbox:
+    """An inbox whose waits advance the fake clock; it asks the daemon to stop at `until`."""
+
+    clock: FakeClock
+    stop: StopRequest
+    until: datetime
+    waits: list[float] = field(default_factory=list)
+    polls: int = 0
+    on_poll: list[object] = field(default_factory=list)
+
+    def put(self, message: Message) -> None:
+        """Not used: nothing produces messages in these tests."""
+        raise AssertionError(f"unexpected {message}")
+
+    def get(self, timeout: float) -> Message | None:
+        """Let `timeout` pass on the fake clock (capped at `until`), then stop there."""
+        if timeout <= 0:
+            self.polls += 1
+            for action in self.on_poll:
+                action()  # type: ignore[operator]
+            return None
+        if self.clock.now() >= self.until:
+            self.stop.request()
+            return Stop(immediate=False)
+        step = min(timeout, (self.until - self.clock.now()).total_seconds())
+        self.waits.append(timeout)
+        self.clock.advance(timedelta(seconds=step))
+        return None
+
+
+@dataclass
+class RecordingNotifier:
+    """Keeps every sd_notify message."""
+
+    sent: list[tuple[str, ...]] = field(default_factory=list)
+
+    def notify(self, *lines: str) -> bool:
+        """Record `lines`."""
+        self.sent.append(lines)
+        return True
+
+
+@dataclass
+class Harness:
+    """A daemon's parts over a temporary jobs directory and state."""
+
+    jobs: Path
+    state: Path
+    clock: FakeClock
+    rss: list[int] = field(default_factory=lambda: [40 * MIB])
+    stores: list[StateStore] = field(default_factory=list)
+
+    def daemon(self, until: datetime, limit: int = 0) -> tuple[Daemon, SimulatedInbox]:
+        """A daemon that runs on the fake clock until `until`."""
+        stop = StopRequest()
+        inbox = SimulatedInbox(self.clock, stop, until)
+        registry = default_registry(with_plugins=False)
+        store = StateStore.open(self.state, clock=self.clock)
+        self.stores.append(store)
+        parts = DaemonParts(
+            store=store,
+            clock=self.clock,
+            inbox=inbox,
+            scanner=Scanner(self.jobs, timezone="UTC", registry=registry),
+            registry=registry,
+            notifier=RecordingNotifier(),
+            memory=MemoryGuard(limit, probe=lambda: self.rss[0]),
+            stop=stop,
+            default_timeout=timedelta(minutes=5),
+            environ={"PATH": "/usr/bin:/bin"},
+        )
+        return Daemon(parts), inbox
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Iterator[Harness]:
+    """An empty jobs directory and a state path, with a fake clock on a Monday morning."""
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    (jobs / "defaults.yaml").write_text("kind: Defaults\nhistory: 100\n")
+    made = Harness(
+        jobs, tmp_path / "state" / "state.json", FakeClock(datetime(2026, 10, 19, tzinfo=UTC))
+    )
+    yield made
+    for store in made.stores:
+        store.close()
+
+
+JOB = """kind: Job
+name: {name}
+type: command
+interval: {interval}
+{extra}settings:
+  argv: ["true"]
+"""
+
+
+def starts(state: Path, job: str) -> list[datetime]:
+    """The start times of `job`'s recorded runs (run summary lines in its output files)."""
+    found = []
+    for path in sorted((state.parent / "runs" / job).glob("*")):
+        last = path.read_text().splitlines()[-1]
+        assert last.startswith("[jobrunner] ")
+        found.append(
+            datetime.fromisoformat(json.loads(last.removeprefix("[jobrunner] "))["started"])
+        )
+    return sorted(found)
+
+
+def test_idle_daemon_wakes_only_when_due_or_once_a_minute(harness: Harness) -> None:
+    """Over a simulated hour a 5-minute job runs 13 times (at 0, 5, ... 60 minutes); every
+    wait is at most 60 s, so the daemon wakes at most once a minute beside the runs."""
+    (harness.jobs / "a.yaml").write_text(JOB.format(name="a", interval="5m", extra=""))
+    daemon, inbox = harness.daemon(harness.clock.now() + timedelta(hours=1))
+    assert daemon.serve() == 0
+    assert len(starts(harness.state, "a")) == 13
+    assert max(inbox.waits) <= MAX_WAIT_S
+    assert len(inbox.waits) <= 60 + 2 * 13
+    assert min(inbox.waits) > 0
+
+
+def test_weekend_across_dst_runs_each_business_hour_once(harness: Harness) -> None:
+    """Friday to Tuesday across the end of summer time (Sun 2026-10-25, Europe/Berlin): an
+    hourly job in Mon-Fri 09:00-17:00 runs exactly at 09:00 ... 16:00 local on Friday and
+    Monday, never at the weekend."""
+    (harness.jobs / "hours.yaml").write_text(
+        "kind: TimePeriod\nname: workhours\ntimezone: Europe/Berlin\nranges:\n"
+        + "".join(
+            f'  {day}: "09:00-17:00"\n'
+            for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+        )
+    )
+    (harness.jobs / "h.yaml").write_text(
+        JOB.format(name="h", interval="1h", extra="timeperiod: workhours\n")
+    )
+    harness.clock.set(datetime(2026, 10, 23, tzinfo=ZoneInfo("Europe/Berlin")))
+    daemon, inbox = harness.daemon(datetime(2026, 10, 27, tzinfo=ZoneInfo("Europe/Berlin")))
+    assert daemon.serve() == 0
+    local = [at.astimezone(ZoneInfo("Europe/Berlin")) for at in starts(harness.state, "h")]
+    expected = [
+        datetime(2026, 10, day, hour, tzinfo=ZoneInfo("Europe/Berlin"))
+        for day in (23, 26)
+        for hour in range(9, 17)
+    ]
+    assert local == expected
+    assert max(inbox.waits) <= MAX_WAIT_S
+
+
+def test_memory_guard_exits_zero_after_the_job(harness: Harness) -> None:
+    """RSS past the limit and past twice the post-load RSS: the daemon finishes the running
+    job, records it, writes `stopped` and returns 0 so that systemd restarts it."""
+    (harness.jobs / "a.yaml").write_text(JOB.format(name="a", interval="5m", extra=""))
+    daemon, inbox = harness.daemon(harness.clock.now() + timedelta(hours=1), limit=64 * MIB)
+    inbox.on_poll.append(lambda: harness.rss.__setitem__(0, 200 * MIB))
+    assert daemon.serve() == 0
+    assert len(starts(harness.state, "a")) == 1
+    assert inbox.waits == []
+    info = read_daemon(harness.state.parent)
+    assert info is not None
+    assert info["state"] == "stopped"
+
+
+def test_memory_limit_below_the_loaded_size_is_noticed_not_fatal(harness: Harness) -> None:
+    """A limit below the RSS right after loading is logged once; the daemon keeps running
+    until its memory doubles."""
+    (harness.jobs / "a.yaml").write_text(JOB.format(name="a", interval="5m", extra=""))
+    daemon, _inbox = harness.daemon(harness.clock.now() + timedelta(minutes=30), limit=16 * MIB)
+    assert daemon.serve() == 0
+    assert len(starts(harness.state, "a")) == 7  # at 0, 5, ... 30 minutes
+
+
+def test_notifies_ready_then_stopping(harness: Harness) -> None:
+    """READY=1 (with a STATUS line) at start-up, STOPPING=1 at the end."""
+    daemon, _inbox = harness.daemon(harness.clock.now() + timedelta(minutes=1))
+    assert daemon.serve() == 0
+    notifier = daemon.parts.notifier
+    assert isinstance(notifier, RecordingNotifier)
+    assert notifier.sent[0][0] == "READY=1"
+    assert any(line.startswith("STATUS=") for line in notifier.sent[0])
+    assert notifier.sent[-1][0] == "STOPPING=1"
