@@ -13,6 +13,14 @@ from runner.errors import DurationError
 
 ACCEPTED_FORMS = "integer seconds (90) or units largest first: 90s, 15m, 1h30m, 1d, 1w"
 
+MAX_DURATION = timedelta(days=36_525)
+"""The longest duration accepted (100 years): longer ones overflow date arithmetic and waits."""
+
+
+class DurationTooLongError(DurationError):
+    """A well-formed duration longer than `MAX_DURATION` (the schema cannot see it)."""
+
+
 _UNIT_SECONDS = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
 _DURATION_RE = re.compile(
     r"(?:(?P<w>\d+)w)?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?"
@@ -30,14 +38,24 @@ def parse_duration(value: object) -> timedelta:
     if isinstance(value, int):
         if value < 0:
             raise DurationError(f"{value} is negative; use {ACCEPTED_FORMS}")
-        return timedelta(seconds=value)
+        return _bounded(value, value)
     text = value.strip()
+    if len(text) > 40:  # int() of thousands of digits is slow or refused
+        raise DurationTooLongError(f"{text[:20]}... is too long; the longest duration is 36525d")
     if text.isdigit():
-        return timedelta(seconds=int(text))
+        return _bounded(int(text), value)
     match = _DURATION_RE.fullmatch(text)
     if not text or match is None or not any(match.groups()):
         raise DurationError(f"{value!r} is not a duration; use {ACCEPTED_FORMS}")
     seconds = sum(int(n) * _UNIT_SECONDS[unit] for unit, n in match.groupdict().items() if n)
+    return _bounded(seconds, value)
+
+
+def _bounded(seconds: int, value: object) -> timedelta:
+    if seconds > MAX_DURATION.total_seconds():
+        raise DurationTooLongError(
+            f"{value!r} is too long; the longest duration is 36525d (100 years)"
+        )
     return timedelta(seconds=seconds)
 
 

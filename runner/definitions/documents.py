@@ -11,7 +11,7 @@ from runner.definitions.findings import DocPath, Finding, did_you_mean, dotted
 from runner.definitions.quickcheck import quick_valid
 from runner.definitions.schema import KINDS, build_validator, validator
 from runner.diagnostics import Diagnostic, Severity
-from runner.durations import ACCEPTED_FORMS, parse_duration
+from runner.durations import ACCEPTED_FORMS, DurationTooLongError, parse_duration
 from runner.errors import DurationError
 from runner.jobtypes import JobTypeRegistry
 
@@ -159,6 +159,11 @@ class DocumentChecker:
         for key in sorted(_DURATION_KEYS & set(data)):
             try:
                 value = parse_duration(data[key])
+            except DurationTooLongError as exc:
+                self.add(
+                    index, (*prefix, key), "value", "duration", str(exc), f"use {ACCEPTED_FORMS}"
+                )
+                continue
             except DurationError:
                 continue  # the schema already reported it with the accepted forms
             if key == "interval" and value.total_seconds() < 1:

@@ -166,6 +166,8 @@ def _parse(outcome: FileOutcome, text: str) -> list[Any] | None:
         outcome.diagnostics.extend(yaml_error(outcome.file, text, exc))
     except YAMLError as exc:
         outcome.diagnostics.append(_diag(outcome.file, None, None, "yaml", str(exc), None))
+    except ValueError as exc:  # int() refuses numbers of more than 4,300 digits
+        outcome.diagnostics.append(_unreadable(outcome.file, text, exc))
     except RecursionError:
         outcome.diagnostics.append(
             _diag(
@@ -175,14 +177,32 @@ def _parse(outcome: FileOutcome, text: str) -> list[Any] | None:
     return None
 
 
+_LONG_NUMBER = re.compile(r"[-+]?[0-9_]{4300,}")
+
+
+def _unreadable(file: str, text: str, exc: ValueError) -> Diagnostic:
+    """A value the YAML constructor cannot build (found by fuzzing: a 5,000-digit number)."""
+    found = _LONG_NUMBER.search(text)
+    if found is None:
+        return _diag(file, None, None, "yaml", f"a value cannot be read: {exc}", None)
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - text.rfind("\n", 0, found.start())
+    message = f"a number of {len(found.group()):,} digits is too long to read"
+    return _diag(file, line, column, "yaml", message, "quote it to keep it as text")
+
+
 def yaml_error(file: str, text: str, exc: Any) -> list[Diagnostic]:
     """Diagnostics for a YAML syntax or construction error, at the problem's position."""
     from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError
 
     if isinstance(exc, DuplicateKeyError):
         from runner.definitions.duplicates import duplicate_keys
 
-        found = duplicate_keys(file, text)
+        try:
+            found = duplicate_keys(file, text)
+        except MarkedYAMLError:  # a later document does not parse (found by fuzzing)
+            found = []
         if found:
             return found
     problem = (exc.problem or exc.context or "invalid YAML").strip()

@@ -74,7 +74,11 @@ def not_writable(path: Path, exc: OSError) -> StateDirError:
 
 def atomic_write_json(path: Path, document: Any) -> None:
     """Write `document` to `path` atomically: temp file, fsync, rename, fsync of the dir."""
-    data = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    # A lone surrogate (read from a hand-edited file) has no UTF-8 form; inside a JSON string
+    # backslashreplace writes it as the `\udXXX` escape, which reads back as the same text.
+    data = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8", "backslashreplace"
+    )
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -110,8 +114,8 @@ def read_snapshot(path: Path) -> tuple[StateData | None, str | None]:
         return StateData(), None
     try:
         document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return None, f"not valid JSON ({exc})"
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        return None, f"not valid JSON ({type(exc).__name__}: {str(exc)[:200]})"
     if not isinstance(document, dict) or not isinstance(document.get("jobs"), dict):
         return None, "not a jobrunner state document (no `jobs` object)"
     version = document.get("version")
@@ -141,7 +145,7 @@ def replay_journal(path: Path, data: StateData) -> list[StateWarning]:
             continue
         try:
             data.apply(json.loads(line))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             warnings.append(
                 StateWarning("bad-journal-line", f"{path}:{number}: ignored ({exc})", path)
             )

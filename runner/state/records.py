@@ -24,6 +24,7 @@ VERSION = 1
 """The snapshot format this jobrunner writes and reads; a newer one is refused."""
 
 JobRecord = dict[str, Any]
+_RESERVED = ("version", "written", "jobs")
 
 
 @dataclass(slots=True)
@@ -71,7 +72,10 @@ class StateData:
 
     def to_document(self, written: str) -> dict[str, Any]:
         """The snapshot document (`written` is a formatted timestamp)."""
-        return {"version": VERSION, "written": written, **self.top, "jobs": self.jobs}
+        # A `top` journal record must not overwrite these (found by fuzzing: `version` 99
+        # in the journal made the next snapshot unreadable).
+        top = {k: v for k, v in self.top.items() if k not in _RESERVED}
+        return {"version": VERSION, "written": written, **top, "jobs": self.jobs}
 
 
 @dataclass(frozen=True, slots=True)

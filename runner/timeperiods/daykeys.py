@@ -52,8 +52,14 @@ class KeySyntaxError(ValueError):
 
 _TOKEN = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2}\b)|(?P<baddate>\d{1,4}-\d{1,2}-\d{1,2}\b)|(?P<int>[+-]?\d+)"
-    r"|(?P<word>[A-Za-z]+)|(?P<dash>-)|(?P<slash>/)|(?P<ws>\s+)|(?P<bad>.)"
+    r"|(?P<word>[A-Za-z]+)|(?P<dash>-)|(?P<slash>/)|(?P<ws>\s+)|(?P<bad>.)",
+    re.ASCII,  # Icinga 2 reads ASCII digits only: an Arabic-Indic `1` is not `day 1`
 )
+MAX_DIGITS = 7
+"""Longer numbers cannot be a day, a count or a step (found by fuzzing: they overflowed)."""
+MAX_DAY_NUMBER = 366
+"""Larger counts would carry over by years and make every lookup scan that far back."""
+MAX_NTH_WEEKDAY = 53
 _NAMES = (*WEEKDAYS, *MONTHS, "day")
 
 
@@ -70,6 +76,8 @@ def tokenize(key: str) -> list[Token]:
             raise KeySyntaxError(
                 m.start(), "a date must be zero-padded ISO", "write e.g. 2026-01-05"
             )
+        if kind == "int" and len(m.group().lstrip("+-")) > MAX_DIGITS:
+            raise KeySyntaxError(m.start(), f"number {m.group()[:12]}... is too large")
         tokens.append(Token(kind, m.group(), m.start()))
     return tokens
 
@@ -93,8 +101,8 @@ class _Parser:
     def end_offset(self) -> int:
         return len(self.key)
 
-    def number(self, after: Token, what: str) -> int:
-        """A non-zero integer token following `after`."""
+    def number(self, after: Token, what: str, limit: int = MAX_DAY_NUMBER) -> int:
+        """A non-zero integer token following `after`, at most `limit` either way."""
         token = self.peek()
         if token is None or token.kind != "int":
             at = token.offset if token else self.end_offset()
@@ -103,6 +111,12 @@ class _Parser:
         n = int(token.text)
         if n == 0:
             raise KeySyntaxError(token.offset, "0 is not a day number (counting starts at 1 or -1)")
+        if abs(n) > limit:
+            raise KeySyntaxError(
+                token.offset,
+                f"`{after.text} {n}` is out of range: use 1 to {limit} or -1 to -{limit}",
+                "count from the start (1) or from the end (-1) of the month",
+            )
         return n
 
     def word(self, token: Token) -> str:
@@ -146,7 +160,7 @@ class _Parser:
         nxt = self.peek()
         if nxt is None or nxt.kind != "int":
             return Weekday(weekday)
-        n = self.number(token, "which one in the month")
+        n = self.number(token, "which one in the month", MAX_NTH_WEEKDAY)
         month_token = self.peek()
         if month_token is not None and month_token.kind == "word":
             month = self.word(self.take())

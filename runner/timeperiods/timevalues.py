@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 DAY = 86_400
-_TIME = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?")
+_TIME = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
