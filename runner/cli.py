@@ -85,6 +85,13 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         default=argparse.SUPPRESS if suppress else False,
         help="log every decision",
     )
+    group.add_argument(
+        "--allow-insecure-permissions",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="run definitions that other users may change (env "
+        "JOBRUNNER_ALLOW_INSECURE_PERMISSIONS=1; see docs/security.md)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         timezone=args.timezone,
         log_format=args.log_format,
         verbose=args.verbose,
+        allow_insecure_permissions=args.allow_insecure_permissions,
     )
     module: ModuleType = args._module
     try:

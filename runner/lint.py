@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from runner.definitions import LoadResult, load_definitions
+from runner.definitions.permissions import PermissionPolicy
 from runner.diagnostics import Diagnostic, errors, warnings
 from runner.errors import UsageError
 from runner.exitcodes import ExitCode
@@ -99,11 +100,13 @@ def lint(
     timezone: str | None = None,
     registry: JobTypeRegistry | None = None,
     with_git: bool = False,
+    permissions: PermissionPolicy | None = None,
 ) -> LintReport:
     """Load `root` and report on `paths` (files or directories below it; all when empty).
 
     Raises UsageError when `root` does not exist (exit code 2); paths outside `root` are
-    listed in `LintReport.outside` and not checked.
+    listed in `LintReport.outside` and not checked. With `permissions` (the command passes
+    `WARN`), who may write the tree is reported too, as warnings.
     """
     if not root.is_dir():
         raise UsageError(
@@ -111,7 +114,9 @@ def lint(
             "use --jobs-dir or set JOBRUNNER_JOBS_DIR"
         )
     selected, outside = select_files(root, paths) if paths else (None, [])
-    result: LoadResult = load_definitions(root, timezone=timezone, registry=registry)
+    result: LoadResult = load_definitions(
+        root, timezone=timezone, registry=registry, permissions=permissions
+    )
     shown = [d for d in result.diagnostics if _is_selected(d, selected)]
     definitions = result.definitions
     return LintReport(

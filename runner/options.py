@@ -19,6 +19,9 @@ class GlobalOptions:
     timezone: str | None
     log_format: str
     verbose: bool
+    allow_insecure_permissions: bool = False
+    """Run definitions that others may write (a warning instead of a refusal); also
+    `JOBRUNNER_ALLOW_INSECURE_PERMISSIONS=1`. See docs/security.md."""
 
     @classmethod
     def from_values(
@@ -29,13 +32,18 @@ class GlobalOptions:
         timezone: str | None,
         log_format: str | None,
         verbose: bool,
+        allow_insecure_permissions: bool = False,
     ) -> GlobalOptions:
-        """Apply the environment defaults (`JOBRUNNER_JOBS_DIR`) to the parsed values."""
+        """Apply the environment defaults (`JOBRUNNER_JOBS_DIR`,
+        `JOBRUNNER_ALLOW_INSECURE_PERMISSIONS`) to the parsed values."""
         jobs = jobs_dir or os.environ.get("JOBRUNNER_JOBS_DIR") or DEFAULT_JOBS_DIR
+        allow_env = os.environ.get("JOBRUNNER_ALLOW_INSECURE_PERMISSIONS", "").strip().lower()
         return cls(
             jobs_dir=Path(jobs),
             state_file=Path(state_file) if state_file else None,
             timezone=timezone,
             log_format=log_format or "auto",
             verbose=verbose,
+            allow_insecure_permissions=allow_insecure_permissions
+            or allow_env in {"1", "true", "yes"},
         )

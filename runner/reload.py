@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.definitions import LoadResult, ParseCache, load_definitions
+from runner.definitions.permissions import UNTRUSTED_GIT, PermissionPolicy, blocks_git
 from runner.fingerprint import fingerprint
 from runner.gitdir import index_lock_path
 from runner.jobtypes import JobTypeRegistry
@@ -48,8 +49,11 @@ class Scanner:
         timezone: str | None,
         registry: JobTypeRegistry,
         attempts: int = SCAN_ATTEMPTS,
+        permissions: PermissionPolicy | None = None,
     ) -> None:
         self.root = root
+        self.permissions = permissions
+        """Checked on every scan: a change that lets others write the tree is refused."""
         self.timezone = timezone
         self._registry = registry
         self._attempts = attempts
@@ -64,16 +68,22 @@ class Scanner:
                 return Scan(None, None, unstable=f"git is writing ({lock} exists)")
             before = fingerprint(self.root)
             result = load_definitions(
-                self.root, timezone=self.timezone, registry=self._registry, cache=self._cache
+                self.root,
+                timezone=self.timezone,
+                registry=self._registry,
+                cache=self._cache,
+                permissions=self.permissions,
             )
-            revision, problems = _revision(self.root)
+            revision, problems = _revision(self.root, result)
             if fingerprint(self.root) == before:
                 return Scan(result, revision, problems, parsed=self._cache.parsed)
             why = "files changed while they were read"
         return Scan(None, None, unstable=why)
 
 
-def _revision(root: Path) -> tuple[Revision | None, list[str]]:
+def _revision(root: Path, result: LoadResult) -> tuple[Revision | None, list[str]]:
+    if blocks_git(result.diagnostics):
+        return None, [UNTRUSTED_GIT]
     try:
         return current_revision(root), []
     except RevisionError as exc:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runner.definitions import LoadResult, load_definitions, load_from_files
+from runner.definitions.permissions import UNTRUSTED_GIT, PermissionPolicy, blocks_git
 from runner.diagnostics import Diagnostic
 from runner.errors import UsageError
 from runner.jobtypes import JobTypeRegistry
@@ -54,9 +55,12 @@ def load(
     timezone: str | None,
     registry: JobTypeRegistry,
     last_clean: str | None,
+    permissions: PermissionPolicy | None = None,
 ) -> Loaded:
     """Load `jobs_dir`; on errors fall back to `last_clean` from git objects if possible.
 
+    With `permissions`, who may write the tree is checked as well; a git directory that
+    others may write is neither run git on nor read for the fallback.
     Raises UsageError when the directory does not exist (exit code 2).
     """
     if not jobs_dir.is_dir():
@@ -64,13 +68,18 @@ def load(
             f"definitions directory {jobs_dir} does not exist; pass --jobs-dir or set "
             "JOBRUNNER_JOBS_DIR"
         )
-    result = load_definitions(jobs_dir, timezone=timezone, registry=registry)
+    result = load_definitions(
+        jobs_dir, timezone=timezone, registry=registry, permissions=permissions
+    )
     problems: list[str] = []
-    try:
-        revision = current_revision(jobs_dir)
-    except RevisionError as exc:
-        revision = None
-        problems.append(str(exc))
+    revision = None
+    if blocks_git(result.diagnostics):
+        problems.append(UNTRUSTED_GIT)
+    else:
+        try:
+            revision = current_revision(jobs_dir)
+        except RevisionError as exc:
+            problems.append(str(exc))
     if result.ok:
         return Loaded(result.definitions, revision, result.diagnostics, None, problems)
     fallback = _fallback(

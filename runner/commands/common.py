@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from runner.definitions.permissions import policy_for
 from runner.diagnostics import Diagnostic
 from runner.durations import parse_duration
 from runner.jobtypes import JobTypeRegistry, default_registry
@@ -40,10 +41,15 @@ def read_state(path: Path) -> StateData:
 
 
 def load_for(options: GlobalOptions, last_clean: str | None) -> tuple[Loaded, JobTypeRegistry]:
-    """Load the definitions (with the last-clean fallback) and the job types."""
+    """Load the definitions (with the last-clean fallback and the permission check of the
+    commands that run jobs) and the job types."""
     registry = default_registry()
     loaded = load(
-        options.jobs_dir, timezone=options.timezone, registry=registry, last_clean=last_clean
+        options.jobs_dir,
+        timezone=options.timezone,
+        registry=registry,
+        last_clean=last_clean,
+        permissions=policy_for(options.allow_insecure_permissions),
     )
     return loaded, registry
 

@@ -21,6 +21,7 @@ from runner.clock import SystemClock
 from runner.commands.common import state_path
 from runner.daemon import Daemon, DaemonParts
 from runner.daemonfile import PAUSE_FILE
+from runner.definitions.permissions import policy_for
 from runner.errors import UsageError
 from runner.exitcodes import ExitCode
 from runner.inbox import (
@@ -66,7 +67,12 @@ def run_forever(args: argparse.Namespace, options: GlobalOptions) -> int:
             store=store,
             clock=clock,
             inbox=inbox,
-            scanner=Scanner(options.jobs_dir, timezone=options.timezone, registry=registry),
+            scanner=Scanner(
+                options.jobs_dir,
+                timezone=options.timezone,
+                registry=registry,
+                permissions=policy_for(options.allow_insecure_permissions),
+            ),
             registry=registry,
             notifier=notifier,
             memory=memory,

@@ -45,6 +45,7 @@ def _root_and_files(paths: list[str], options: GlobalOptions) -> tuple[Path, lis
 
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     """Lint, print in the chosen format, return 0/1 (2 for a missing directory)."""
+    from runner.definitions.permissions import PermissionPolicy
     from runner.lint import exit_code, lint
     from runner.reporters import reporter
 
@@ -54,6 +55,8 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         files,
         timezone=options.timezone,
         with_git=args.format in ("github", "sarif"),
+        # Warnings only: CI checkouts have arbitrary owners. The option silences them there.
+        permissions=None if options.allow_insecure_permissions else PermissionPolicy.WARN,
     )
     for given in report.outside:
         print(

@@ -27,6 +27,7 @@ from runner.definitions.documents import Document
 from runner.definitions.findings import Finding
 from runner.definitions.ignore import IgnoreRules
 from runner.definitions.parsefile import FileOutcome, check_file, decode
+from runner.definitions.permissions import PermissionPolicy
 from runner.definitions.positions import resolve
 from runner.definitions.walker import IGNORE_FILE, is_definition_path, walk
 from runner.diagnostics import Diagnostic, Severity, errors
@@ -89,9 +90,11 @@ def load_definitions(
     timezone: str | None = None,
     registry: JobTypeRegistry | None = None,
     cache: ParseCache | None = None,
+    permissions: PermissionPolicy | None = None,
 ) -> LoadResult:
     """Walk, read and load the definitions directory `root` (SPEC §2); with `cache`, files
-    whose content did not change since the cache's last load are not parsed again."""
+    whose content did not change since the cache's last load are not parsed again; with
+    `permissions`, who may write the tree is checked too (`runner.definitions.permissions`)."""
     if not root.is_dir():
         missing = Diagnostic(
             None,
@@ -103,7 +106,12 @@ def load_definitions(
         )
         return LoadResult(Definitions(root=root), [missing], 0)
     walked = walk(root)
-    return _load(walked.files, root, timezone, registry, walked.diagnostics, cache=cache)
+    found = walked.diagnostics
+    if permissions is not None and os.name == "posix":  # no owners or modes elsewhere
+        from runner.definitions.permscan import scan_permissions
+
+        found = [*found, *scan_permissions(root, walked.files, permissions)]
+    return _load(walked.files, root, timezone, registry, found, cache=cache)
 
 
 def load_from_files(
