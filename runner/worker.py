@@ -64,6 +64,7 @@ def build_context(spec: Mapping[str, Any], environ: Mapping[str, str]) -> JobCon
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     work_dir = environ.get("JOBRUNNER_WORK_DIR")
+    root = spec.get("root")
     return JobContext(
         job=job,
         run_id=environ.get("JOBRUNNER_RUN_ID", ""),
@@ -72,6 +73,7 @@ def build_context(spec: Mapping[str, Any], environ: Mapping[str, str]) -> JobCon
         deadline=parse_instant(environ.get("JOBRUNNER_DEADLINE") or None),
         stop=stop,
         work_dir=Path(work_dir) if work_dir else None,
+        definitions_dir=Path(str(root)) if root else None,
     )
 
 

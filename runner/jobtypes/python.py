@@ -59,6 +59,8 @@ class JobContext:
     """Set when the runner asks the job to stop (SIGTERM); check it in long loops."""
     work_dir: Path | None
     """The job's persistent work directory (kept between runs)."""
+    definitions_dir: Path | None = None
+    """The runner's definitions directory (absolute), as the runner resolved it."""
 
     @property
     def stop_requested(self) -> bool:
@@ -83,6 +85,7 @@ class PythonJobType:
             "type": self.name,
             "factory": f"{cls.__module__}:{cls.__qualname__}",
             "settings": dict(job.settings),
+            "root": str(context.root),
         }
         return LaunchSpec(
             argv=(sys.executable, "-m", "runner.worker"),

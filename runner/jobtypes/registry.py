@@ -84,8 +84,9 @@ class JobTypeRegistry:
 def default_registry(*, with_plugins: bool = True) -> JobTypeRegistry:
     """Built-in types plus (unless disabled) the installed plugins."""
     from runner.jobtypes.command import CommandType
+    from runner.jobtypes.http import HttpType
 
-    registry = JobTypeRegistry([CommandType()])
+    registry = JobTypeRegistry([CommandType(), HttpType()])
     if with_plugins:
         registry.load_entry_points()
     return registry

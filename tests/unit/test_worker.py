@@ -54,6 +54,7 @@ def test_launch_starts_the_worker() -> None:
         "type": "greeter",
         "factory": "tests.unit.pyjobtypes:Greeter",
         "settings": {"who": "x"},
+        "root": "/defs",
     }
 
 
