@@ -16,6 +16,17 @@ FILE_MODE = 0o640
 DIR_MODE = 0o750
 
 
+def make_dirs(directory: Path, mode: int = DIR_MODE) -> None:
+    """`mkdir -p` that gives every level it creates `mode` (SPEC §5: 0750): the parents that
+    `Path.mkdir(parents=True)` creates get the umask's default, 0777 under umask 000."""
+    missing: list[Path] = []
+    while not directory.exists() and directory != directory.parent:
+        missing.append(directory)
+        directory = directory.parent
+    for level in reversed(missing):
+        level.mkdir(mode=mode, exist_ok=True)
+
+
 class CappedOutput:
     """Write-only sink for one run's output; call `close()` to write the kept tail."""
 
@@ -32,7 +43,7 @@ class CappedOutput:
         try:
             self._fd = os.open(path, flags, FILE_MODE)
         except FileNotFoundError:  # a job's first run: create `runs/<job>/` (0750)
-            path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            make_dirs(path.parent)
             self._fd = os.open(path, flags, FILE_MODE)
 
     def write(self, chunk: bytes) -> None:

@@ -119,8 +119,15 @@ def collect_facts(
 
 
 def scan_permissions(
-    root: Path, files: Iterable[str], policy: PermissionPolicy, *, stat: StatFunction = os.stat
+    root: Path,
+    files: Iterable[str],
+    policy: PermissionPolicy,
+    *,
+    stat: StatFunction = os.stat,
+    euid: int | None = None,
 ) -> list[Diagnostic]:
-    """Check the tree at `root` (whose walk read `files`) for the runner's effective user."""
+    """Check the tree at `root` (whose walk read `files`) for the runner's effective user
+    (`euid`, default this process's)."""
     facts = collect_facts(root, files, stat=stat)
-    return check_permissions(facts, euid=os.geteuid(), policy=policy, accounts=SystemAccounts())
+    user = os.geteuid() if euid is None else euid
+    return check_permissions(facts, euid=user, policy=policy, accounts=SystemAccounts())

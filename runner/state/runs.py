@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from runner.output import make_dirs
 from runner.state.files import DIR_MODE, FILE_MODE, StatePaths
 
 OUTPUT_SUFFIX = ".log"
@@ -52,7 +53,7 @@ def work_dir(paths: StatePaths, job: str) -> Path:
     except FileExistsError:
         pass
     except FileNotFoundError:
-        directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        make_dirs(directory, DIR_MODE)
     return directory
 
 
@@ -75,7 +76,7 @@ def append_run_summary(output: Path, summary: Mapping[str, Any]) -> None:
     try:
         fd = os.open(output, flags)
     except FileNotFoundError:  # the job never started: no output file yet
-        output.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        make_dirs(output.parent, DIR_MODE)
         fd = os.open(output, flags | os.O_CREAT, FILE_MODE)
     try:
         size = os.fstat(fd).st_size

@@ -51,6 +51,21 @@ def _codes(
     return found
 
 
+@needs_root
+def test_an_unprivileged_runner_trusts_its_own_files_and_roots_not_others(tmp_path: Path) -> None:
+    """For runner nobody: nobody's and root's files pass, a file of user 1 (daemon) does not."""
+    root = tmp_path / "jobs"
+    job = _tree(root)
+    os.chown(job, NOBODY, -1)
+    os.chown(root / "sub", NOBODY, -1)
+    assert scan_permissions(root, ["sub/a.yaml"], PermissionPolicy.ENFORCE, euid=NOBODY) == []
+    os.chown(job, 1, -1)
+    [found] = scan_permissions(root, ["sub/a.yaml"], PermissionPolicy.ENFORCE, euid=NOBODY)
+    assert found.code == "insecure-owner"
+    assert found.hint is not None
+    assert f"chown nobody {job.resolve()}" in found.hint
+
+
 def test_a_private_tree_has_no_findings(tmp_path: Path) -> None:
     """0755 directories and 0644 files of the runner's own user pass."""
     _tree(tmp_path / "jobs")
