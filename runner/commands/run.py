@@ -30,6 +30,7 @@ from runner.exitcodes import ExitCode
 from runner.jobtypes import JobTypeRegistry
 from runner.logconfig import configure_logging, get_logger
 from runner.options import GlobalOptions
+from runner.passfile import PassRecord, record_pass
 from runner.planner import DueJob, Planner
 from runner.session import Loaded
 from runner.state import StateLockedError, StateStore
@@ -100,7 +101,8 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
 
 
 def _pass(args: argparse.Namespace, options: GlobalOptions, store: StateStore, clock: Clock) -> int:
-    recover(store, clock.now())
+    started = clock.now()
+    recover(store, started)
     loaded, registry = load_for(options, store.data.last_clean_revision)
     report_load_problems(loaded)
     if loaded.definitions is None:
@@ -134,6 +136,12 @@ def _pass(args: argparse.Namespace, options: GlobalOptions, store: StateStore, c
     failed = [describe_failure(name, out) for name, out in ran if out.result is not Result.SUCCESS]
     for outcome_line in failed:
         print(outcome_line, file=sys.stderr)
+    record_pass(
+        store.paths.directory,
+        PassRecord(
+            started, clock.now(), loaded.running_revision, loaded.is_degraded, len(ran), len(failed)
+        ),
+    )
     if loaded.is_degraded:
         return int(ExitCode.USAGE)
     return int(ExitCode.FAILURE if failed else ExitCode.OK)
