@@ -103,6 +103,7 @@ class Dispatcher:
                 stop=self.stop,
             )
         self.store.finish(job.name, outcome)
+        self.store.flush()  # before the summary line: a SIGKILL between them lost the run
         write_run_summary(outcome, job.name, run_id, due_at, revision)
         self._prune(job.name)
         log.info(

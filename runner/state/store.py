@@ -4,11 +4,11 @@ Recording costs constant time per run: records are appended to `state.journal`, 
 snapshot `state.json` is rewritten only when the journal is compacted (at `close`, and by
 `maybe_compact` when the journal grows past a size or an age).
 
-The fsync budget is one per job. `begin` writes the buffered finish record of the previous
-job together with the start record of the next one and syncs once; `started` appends the
-pid/pgid record without a sync (the page cache survives a SIGKILL of the runner, and after a
-power loss the boot id differs, so a lost pid needs no kill); `finish` is buffered until the
-next `begin`, `sync`, `compact` or `close`.
+The fsync budget is one per job. `begin` syncs the finish record of the previous job
+together with the start record of the next one; `started` appends the pid/pgid record without
+a sync (the page cache survives a SIGKILL of the runner, and after a power loss the boot id
+differs, so a lost pid needs no kill); `finish` is buffered, and the dispatcher `flush`es it
+(appended, not synced) before it writes the run's summary line.
 """
 
 from __future__ import annotations
@@ -286,6 +286,12 @@ class StateStore:
             while view:
                 view = view[os.write(self._journal_fd, view) :]
             self._journal_bytes += len(data)
+
+    def flush(self) -> None:
+        """Append what is buffered without an fsync: it survives a crash of the runner (the
+        page cache is the kernel's), not a power loss. Called before a run's summary line is
+        written, so that no output file claims a run the state does not know."""
+        self._write()
 
     def sync(self) -> None:
         """Append what is buffered and make the journal durable (one fdatasync)."""
