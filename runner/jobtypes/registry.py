@@ -84,9 +84,10 @@ class JobTypeRegistry:
 def default_registry(*, with_plugins: bool = True) -> JobTypeRegistry:
     """Built-in types plus (unless disabled) the installed plugins."""
     from runner.jobtypes.command import CommandType
+    from runner.jobtypes.gitsync import GitSyncType
     from runner.jobtypes.http import HttpType
 
-    registry = JobTypeRegistry([CommandType(), HttpType()])
+    registry = JobTypeRegistry([CommandType(), HttpType(), GitSyncType()])
     if with_plugins:
         registry.load_entry_points()
     return registry
