@@ -54,7 +54,7 @@ class Debouncer:
         self,
         callback: Callable[[int], None],
         *,
-        quiet_s: float = 0.12,
+        quiet_s: float = 0.1,
         max_wait_s: float = 3.0,
         is_held: Callable[[], bool] = lambda: False,
         hold_max_s: float = 10.0,

@@ -41,7 +41,8 @@ class Defaults:
     history: int = 20
     on_failure: HookDef | None = None
     on_recovery: HookDef | None = None
-    source: Source | None = None
+    source: Source | None = field(default=None, compare=False)
+    """Where it was defined; not part of equality, so moving a definition changes nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,8 @@ class TimePeriodDef:
     includes: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
     prefer_includes: bool = True
-    source: Source | None = None
+    source: Source | None = field(default=None, compare=False)
+    """Where it was defined; not part of equality, so moving a definition changes nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,8 @@ class JobDef:
     renamed_from: tuple[str, ...] = ()
     on_failure: HookDef | None = None
     on_recovery: HookDef | None = None
-    source: Source | None = None
+    source: Source | None = field(default=None, compare=False)
+    """Where it was defined; not part of equality, so moving a definition changes nothing."""
 
     @property
     def directory(self) -> str:

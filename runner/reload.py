@@ -9,7 +9,7 @@ change are served from a `ParseCache`, so one changed file in a tree of 1,000 co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,8 @@ class Changes:
 
 
 def describe_changes(old: Definitions | None, new: Definitions) -> Changes:
-    """Jobs and periods added, removed or changed from `old` to `new` (positions ignored)."""
+    """Jobs and periods added, removed or changed from `old` to `new` (positions ignored:
+    `source` is not part of a definition's equality)."""
     old_jobs: Mapping[str, Any] = old.jobs if old else {}
     old_periods: Mapping[str, Any] = old.timeperiod_defs if old else {}
     return Changes(
@@ -137,14 +138,9 @@ def describe_changes(old: Definitions | None, new: Definitions) -> Changes:
             set(_changed(old_periods, new.timeperiod_defs))
             | (set(old_periods) ^ set(new.timeperiod_defs))
         ),
-        defaults_changed=old is not None
-        and replace(old.defaults, source=None) != replace(new.defaults, source=None),
+        defaults_changed=old is not None and old.defaults != new.defaults,
     )
 
 
 def _changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    return sorted(
-        name
-        for name in set(old) & set(new)
-        if replace(old[name], source=None) != replace(new[name], source=None)
-    )
+    return sorted(name for name in set(old) & set(new) if old[name] != new[name])

@@ -94,7 +94,7 @@ class DirectoryWatcher:
         inbox: Inbox,
         *,
         mode: WatchMode = WatchMode.INOTIFY,
-        quiet_s: float = 0.12,
+        quiet_s: float = 0.1,
         max_wait_s: float = 3.0,
         check_every_s: float = 1.0,
         poll_interval_s: float = 1.0,
