@@ -7,7 +7,8 @@ import bisect
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from runner.inbox import Inbox, Message, ReloadRequested, coalesce
+from runner.inbox import Inbox, Message, ReloadRequested, Stop, coalesce
+from runner.stop import StopRequest
 
 
 class FakeClock:
@@ -61,11 +62,20 @@ class ListPeriod:
 class FakeInbox:
     """An inbox that never blocks: `get` returns a queued message or, when empty, lets the
     optional `FakeClock` advance by the timeout and returns None. `waits` records every
-    timeout the loop asked for. Reload requests coalesce as in `runner.inbox.QueueInbox`."""
+    timeout the loop asked for (0 for a poll). Reload requests coalesce as in
+    `runner.inbox.QueueInbox`."""
 
-    def __init__(self, clock: FakeClock | None = None) -> None:
+    def __init__(
+        self,
+        clock: FakeClock | None = None,
+        *,
+        stop_at: datetime | None = None,
+        stop: StopRequest | None = None,
+    ) -> None:
         self._messages: list[Message] = []
         self._clock = clock
+        self._stop_at = stop_at
+        self._stop = stop
         self.waits: list[float] = []
 
     def put(self, message: Message) -> None:
@@ -73,13 +83,24 @@ class FakeInbox:
         self._messages.append(message)
 
     def get(self, timeout: float) -> Message | None:
-        """The next message, or None after advancing the clock by `timeout`."""
+        """The next message, or None after advancing the clock by `timeout`.
+
+        With `stop_at`, the clock never passes that instant: a wait that would end there
+        requests `stop` (like SIGTERM) and returns `Stop`, so a daemon loop ends on its own.
+        """
         self.waits.append(timeout)
         if self._messages:
             self._messages = coalesce(self._messages)
             return self._messages.pop(0)
-        if self._clock is not None:
-            self._clock.advance(timedelta(seconds=max(0.0, timeout)))
+        if self._clock is None or timeout <= 0:
+            return None
+        step = timedelta(seconds=timeout)
+        if self._stop_at is not None and self._clock.now() + step > self._stop_at:
+            self._clock.advance(max(timedelta(0), self._stop_at - self._clock.now()))
+            if self._stop is not None:
+                self._stop.request()
+            return Stop(immediate=False)
+        self._clock.advance(step)
         return None
 
 

@@ -1,10 +1,10 @@
-"""The daemon loop on a fake clock: a fake inbox lets simulated time pass instead of waiting,
-so a week of daemon life runs in about a second; jobs are real child processes."""
+"""The daemon loop on a fake clock: `runner.testing.FakeInbox` lets simulated time pass
+instead of waiting, so days of daemon life run in about a second; jobs are real children."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,58 +14,26 @@ import pytest
 
 from runner.daemon import MAX_WAIT_S, Daemon, DaemonParts
 from runner.daemonfile import read_daemon
-from runner.inbox import Message, Stop
 from runner.jobtypes import default_registry
 from runner.memory import MemoryGuard
 from runner.reload import Scanner
 from runner.state import StateStore
 from runner.stop import StopRequest
-from runner.testing import FakeClock
+from runner.testing import FakeClock, FakeInbox, FakeNotifier, FakeRss
 
 MIB = 1 << 20
 
 
-@dataclass
-class SimulatedInbox:
-    """An inbox whose waits advance the fake clock; it asks the daemon to stop at `until`."""
+class SteppingRss:
+    """An RSS probe: `low` until `jump()` has been called `after` times, then `high`."""
 
-    clock: FakeClock
-    stop: StopRequest
-    until: datetime
-    waits: list[float] = field(default_factory=list)
-    polls: int = 0
-    on_poll: list[object] = field(default_factory=list)
+    def __init__(self, low: int, high: int, after: int) -> None:
+        self.low, self.high, self.calls, self.after = low, high, 0, after
 
-    def put(self, message: Message) -> None:
-        """Not used: nothing produces messages in these tests."""
-        raise AssertionError(f"unexpected {message}")
-
-    def get(self, timeout: float) -> Message | None:
-        """Let `timeout` pass on the fake clock (capped at `until`), then stop there."""
-        if timeout <= 0:
-            self.polls += 1
-            for action in self.on_poll:
-                action()  # type: ignore[operator]
-            return None
-        if self.clock.now() >= self.until:
-            self.stop.request()
-            return Stop(immediate=False)
-        step = min(timeout, (self.until - self.clock.now()).total_seconds())
-        self.waits.append(timeout)
-        self.clock.advance(timedelta(seconds=step))
-        return None
-
-
-@dataclass
-class RecordingNotifier:
-    """Keeps every sd_notify message."""
-
-    sent: list[tuple[str, ...]] = field(default_factory=list)
-
-    def notify(self, *lines: str) -> bool:
-        """Record `lines`."""
-        self.sent.append(lines)
-        return True
+    def __call__(self) -> int:
+        """The fake RSS: low for the first `after` calls, high afterwards."""
+        self.calls += 1
+        return self.low if self.calls <= self.after else self.high
 
 
 @dataclass
@@ -75,13 +43,13 @@ class Harness:
     jobs: Path
     state: Path
     clock: FakeClock
-    rss: list[int] = field(default_factory=lambda: [40 * MIB])
+    rss: Callable[[], int] = field(default_factory=lambda: FakeRss(40 * MIB))
     stores: list[StateStore] = field(default_factory=list)
 
-    def daemon(self, until: datetime, limit: int = 0) -> tuple[Daemon, SimulatedInbox]:
-        """A daemon that runs on the fake clock until `until`."""
+    def daemon(self, until: datetime, limit: int = 0) -> tuple[Daemon, FakeInbox]:
+        """A daemon that runs on the fake clock until `until`, then gets a stop request."""
         stop = StopRequest()
-        inbox = SimulatedInbox(self.clock, stop, until)
+        inbox = FakeInbox(self.clock, stop_at=until, stop=stop)
         registry = default_registry(with_plugins=False)
         store = StateStore.open(self.state, clock=self.clock)
         self.stores.append(store)
@@ -91,8 +59,8 @@ class Harness:
             inbox=inbox,
             scanner=Scanner(self.jobs, timezone="UTC", registry=registry),
             registry=registry,
-            notifier=RecordingNotifier(),
-            memory=MemoryGuard(limit, probe=lambda: self.rss[0]),
+            notifier=FakeNotifier(),
+            memory=MemoryGuard(limit, probe=self.rss),
             stop=stop,
             default_timeout=timedelta(minutes=5),
             environ={"PATH": "/usr/bin:/bin"},
@@ -142,9 +110,9 @@ def test_idle_daemon_wakes_only_when_due_or_once_a_minute(harness: Harness) -> N
     daemon, inbox = harness.daemon(harness.clock.now() + timedelta(hours=1))
     assert daemon.serve() == 0
     assert len(starts(harness.state, "a")) == 13
-    assert max(inbox.waits) <= MAX_WAIT_S
-    assert len(inbox.waits) <= 60 + 2 * 13
-    assert min(inbox.waits) > 0
+    waits = [wait for wait in inbox.waits if wait > 0]
+    assert max(waits) <= MAX_WAIT_S
+    assert len(waits) <= 60 + 2 * 13
 
 
 def test_weekend_across_dst_runs_each_business_hour_once(harness: Harness) -> None:
@@ -178,11 +146,11 @@ def test_memory_guard_exits_zero_after_the_job(harness: Harness) -> None:
     """RSS past the limit and past twice the post-load RSS: the daemon finishes the running
     job, records it, writes `stopped` and returns 0 so that systemd restarts it."""
     (harness.jobs / "a.yaml").write_text(JOB.format(name="a", interval="5m", extra=""))
+    harness.rss = SteppingRss(40 * MIB, 200 * MIB, after=1)  # after the load's measurement
     daemon, inbox = harness.daemon(harness.clock.now() + timedelta(hours=1), limit=64 * MIB)
-    inbox.on_poll.append(lambda: harness.rss.__setitem__(0, 200 * MIB))
     assert daemon.serve() == 0
     assert len(starts(harness.state, "a")) == 1
-    assert inbox.waits == []
+    assert [wait for wait in inbox.waits if wait > 0] == []
     info = read_daemon(harness.state.parent)
     assert info is not None
     assert info["state"] == "stopped"
@@ -202,7 +170,7 @@ def test_notifies_ready_then_stopping(harness: Harness) -> None:
     daemon, _inbox = harness.daemon(harness.clock.now() + timedelta(minutes=1))
     assert daemon.serve() == 0
     notifier = daemon.parts.notifier
-    assert isinstance(notifier, RecordingNotifier)
-    assert notifier.sent[0][0] == "READY=1"
-    assert any(line.startswith("STATUS=") for line in notifier.sent[0])
-    assert notifier.sent[-1][0] == "STOPPING=1"
+    assert isinstance(notifier, FakeNotifier)
+    assert notifier.messages[0][0] == "READY=1"
+    assert any(line.startswith("STATUS=") for line in notifier.messages[0])
+    assert notifier.messages[-1][0] == "STOPPING=1"
