@@ -15,6 +15,7 @@ from typing import TextIO
 from runner.definitions.permissions import policy_for
 from runner.diagnostics import Diagnostic
 from runner.durations import parse_duration
+from runner.errors import UsageError
 from runner.jobtypes import JobTypeRegistry, default_registry
 from runner.logconfig import get_logger
 from runner.options import GlobalOptions
@@ -30,6 +31,25 @@ from runner.stop import StopRequest
 def state_path(options: GlobalOptions) -> tuple[Path, str]:
     """The state file every command uses, and where that choice came from."""
     return resolve_state_path(options.state_file, os.environ)
+
+
+def refuse_root_by_accident(path: Path) -> None:
+    """UsageError (exit 2) when this runner is root but must not run jobs as root: see
+    `runner.privileges.root_refusal`. Called by `run`, `run-job` and the daemon."""
+    from runner.privileges import root_refusal
+
+    if os.name != "posix" or os.geteuid() != 0:
+        return
+    try:
+        owner: int | None = path.parent.stat().st_uid
+    except OSError:
+        owner = None
+    from runner.definitions.permscan import SystemAccounts
+
+    name = SystemAccounts.user_name(owner) if owner is not None else "?"
+    reason = root_refusal(euid=0, environ=os.environ, state_dir_owner=owner, owner_name=name)
+    if reason is not None:
+        raise UsageError(reason)
 
 
 def read_state(path: Path) -> StateData:

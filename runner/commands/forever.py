@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.clock import SystemClock
-from runner.commands.common import state_path
+from runner.commands.common import refuse_root_by_accident, state_path
 from runner.daemon import Daemon, DaemonParts
 from runner.daemonfile import PAUSE_FILE
 from runner.definitions.permissions import policy_for
@@ -53,6 +53,7 @@ def run_forever(args: argparse.Namespace, options: GlobalOptions) -> int:
     except ValueError as exc:
         raise UsageError(f"--memory-limit: {exc}") from None
     path, _origin = state_path(options)
+    refuse_root_by_accident(path)
     clock = SystemClock()
     try:
         store = StateStore.open(path, clock=clock)

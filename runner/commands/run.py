@@ -18,6 +18,7 @@ from runner.commands.common import (
     duration_arg,
     load_for,
     print_diagnostics,
+    refuse_root_by_accident,
     report_load_problems,
     state_path,
     stop_on_signals,
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
 
         return dry_run(args, options)
     path, _origin = state_path(options)
+    refuse_root_by_accident(path)
     clock = SystemClock()
     try:
         store = StateStore.open(path, clock=clock)

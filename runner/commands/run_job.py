@@ -16,6 +16,7 @@ from runner.commands.common import (
     add_default_timeout,
     load_for,
     print_diagnostics,
+    refuse_root_by_accident,
     report_load_problems,
     state_path,
     stop_on_signals,
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     configure_logging(verbose=options.verbose, log_format=options.log_format, quiet=quiet)
     log = get_logger("jobrunner")
     path, _origin = state_path(options)
+    refuse_root_by_accident(path)
     clock = SystemClock()
     try:
         store = StateStore.open(path, clock=clock)

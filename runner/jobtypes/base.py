@@ -43,6 +43,12 @@ class LaunchSpec:
     """Job-specific variables, already resolved; layered over the runner's environment."""
     secrets: frozenset[str] = frozenset()
     """Resolved values that must never appear in logs, state, status or metrics."""
+    user: int | None = None
+    """The uid the child switches to before exec (None: the runner's); needs a root runner."""
+    group: int | None = None
+    """The gid the child switches to before exec (None: the runner's)."""
+    extra_groups: tuple[int, ...] | None = None
+    """The child's supplementary groups (None: the runner's); set together with `user`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 from runner.jobtypes.base import LaunchContext, LaunchError, LaunchSpec, SettingsProblem
 from runner.model import JobDef
+from runner.privileges import Identity, PrivilegeError, SystemAccountDatabase, resolve_identity
 
 REFERENCE_FORMS = (
     "${NAME} (the runner's environment), ${file:/path} (a file's content), $${ (a literal ${)"
@@ -60,6 +62,25 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "description": (
                 "Directory the job runs in; relative paths resolve against the directory of "
                 "the YAML file that defines the job, which is also the default."
+            ),
+            "type": "string",
+            "minLength": 1,
+        },
+        "user": {
+            "title": "User",
+            "description": (
+                "Run the job as this user (name or numeric uid), with its primary and "
+                "supplementary groups, HOME, USER and LOGNAME. Only a runner started as root "
+                "can switch users; any other runner fails the run with an explanation."
+            ),
+            "type": "string",
+            "minLength": 1,
+        },
+        "group": {
+            "title": "Group",
+            "description": (
+                "Run the job with this primary group (name or numeric gid) instead of the "
+                "user's own. Needs a runner started as root."
             ),
             "type": "string",
             "minLength": 1,
@@ -156,19 +177,22 @@ class CommandType:
     settings_schema: Mapping[str, Any] = SETTINGS_SCHEMA
 
     def check_settings(self, settings: Mapping[str, Any]) -> list[SettingsProblem]:
-        """Report `${...}` references that are neither `${NAME}` nor `${file:PATH}`."""
+        """Report `${...}` references that are neither `${NAME}` nor `${file:PATH}`, and
+        (as warnings) a `user:` or `group:` this host does not know."""
         problems = []
         for key, value in dict(settings.get("env") or {}).items():
             for _offset, message in scan_references(str(value))[1]:
                 hint = f"use {REFERENCE_FORMS}"
                 problems.append(SettingsProblem(path=("env", key), message=message, hint=hint))
+        problems.extend(unknown_accounts(settings))
         return problems
 
     def launch(self, job: JobDef, context: LaunchContext) -> LaunchSpec:
         """Build argv, cwd and the resolved environment for one run of `job`."""
         job_dir = (context.root / job.directory).resolve()
         cwd = job_dir / str(job.settings["cwd"]) if "cwd" in job.settings else job_dir
-        env: dict[str, str] = {}
+        identity = _identity(job)
+        env: dict[str, str] = dict(identity.environment) if identity else {}
         secrets: set[str] = set()
         for key, value in dict(job.settings.get("env") or {}).items():
             resolved, is_secret = resolve_value(str(value), context, job_dir)
@@ -181,8 +205,59 @@ class CommandType:
             argv = tuple(str(a) for a in job.settings["argv"])
             if "/" in argv[0] and not argv[0].startswith("/"):
                 argv = (str(cwd / argv[0]), *argv[1:])
-        return LaunchSpec(argv=argv, cwd=cwd, env=env, secrets=frozenset(secrets))
+        if identity is None:
+            return LaunchSpec(argv=argv, cwd=cwd, env=env, secrets=frozenset(secrets))
+        return LaunchSpec(
+            argv=argv,
+            cwd=cwd,
+            env=env,
+            secrets=frozenset(secrets),
+            user=identity.uid,
+            group=identity.gid,
+            extra_groups=identity.groups,
+        )
 
     def success_exit_codes(self, job: JobDef) -> frozenset[int]:
         """The exit codes recorded as success for `job`."""
         return frozenset(job.settings.get("success_exit_codes") or (0,))
+
+
+def _identity(job: JobDef) -> Identity | None:
+    """The identity of `user:` / `group:` for this runner; LaunchError when impossible."""
+    user, group = job.settings.get("user"), job.settings.get("group")
+    if user is None and group is None:
+        return None
+    try:
+        return resolve_identity(
+            None if user is None else str(user),
+            None if group is None else str(group),
+            euid=os.geteuid(),
+            egid=os.getegid(),
+            accounts=SystemAccountDatabase(),
+        )
+    except PrivilegeError as exc:
+        raise LaunchError(str(exc)) from None
+
+
+def unknown_accounts(settings: Mapping[str, Any]) -> list[SettingsProblem]:
+    """Warnings for a `user:` / `group:` that does not exist on this host (lint may run
+    elsewhere than the runner, so this is never an error)."""
+    if os.name != "posix":
+        return []
+    accounts = SystemAccountDatabase()
+    problems = []
+    user, group = settings.get("user"), settings.get("group")
+    if isinstance(user, str) and accounts.user(user) is None:
+        problems.append(_unknown("user", user, "useradd --system"))
+    if isinstance(group, str) and accounts.group(group) is None:
+        problems.append(_unknown("group", group, "groupadd --system"))
+    return problems
+
+
+def _unknown(kind: str, name: str, command: str) -> SettingsProblem:
+    return SettingsProblem(
+        path=(kind,),
+        message=f"{kind} {name!r} does not exist on this host: runs here would fail",
+        hint=f"create it where the runner runs ({command} {name}) or fix the name",
+        is_error=False,
+    )
