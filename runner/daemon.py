@@ -25,6 +25,7 @@ from runner.inbox import Inbox, Message, PauseChanged, ReloadRequested, RunReque
 from runner.jobtypes import JobTypeRegistry
 from runner.logconfig import get_logger
 from runner.memory import MemoryGuard
+from runner.metricsfile import MetricsFile, daemon_write
 from runner.model import Definitions, JobDef
 from runner.reload import Scan, Scanner
 from runner.revision import Revision
@@ -78,6 +79,7 @@ class Daemon:
         self._pause_stale = True
         self._requests_stale = True
         self._rechecked = -1e18
+        self.metrics = MetricsFile.from_environ(parts.environ or os.environ, parts.clock)
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -243,6 +245,7 @@ class Daemon:
         self.report.state = "stopped"
         self.report.current = None
         self._write_report(force=True)
+        self._write_metrics()  # jobrunner_daemon_up 0
         self.log.info("daemon.stopped")
 
     def _memory_says_exit(self) -> bool:
@@ -315,6 +318,7 @@ class Daemon:
                 else:
                     report.degraded = True
                 store.sync()
+                self._write_metrics()
                 return
             report.degraded = True
         else:
@@ -327,6 +331,12 @@ class Daemon:
         if report.state in {"starting", "invalid-definitions"}:
             report.state = "idle"
         self.parts.memory.mark_loaded()
+        self._write_metrics()
+
+    def _write_metrics(self) -> None:
+        """Rewrite the metrics file (`--metrics-file`), if one is set; never raises."""
+        if self.metrics is not None:
+            daemon_write(self.metrics, self)
 
     def _build(self, definitions: Definitions, revision: Revision | None) -> Installed:
         return build_installed(

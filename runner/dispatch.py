@@ -15,8 +15,10 @@ from pathlib import Path
 
 from runner.clock import Clock
 from runner.executor import Executor, Outcome, Result, RunRequest
+from runner.hooks import Finished, HookRunner, Streak, hook_output
 from runner.jobtypes import JobTypeRegistry, LaunchContext, LaunchError, LaunchSpec
 from runner.logconfig import get_logger
+from runner.metricsfile import MetricsFile
 from runner.model import Definitions, JobDef
 from runner.revision import Revision
 from runner.state import (
@@ -47,6 +49,8 @@ class Dispatcher:
     revision: Revision | None = None
     default_timeout: timedelta = DEFAULT_TIMEOUT
     stop: StopRequest | None = None
+    metrics: MetricsFile | None = None
+    """Rewritten after each run (`--metrics-file`); the daemon sets its own."""
     _context: LaunchContext | None = field(default=None, init=False, repr=False)
 
     @classmethod
@@ -61,17 +65,20 @@ class Dispatcher:
         default_timeout: timedelta,
         stop: StopRequest | None,
     ) -> Dispatcher:
-        """A dispatcher with a fresh executor over the runner's current environment."""
+        """A dispatcher with a fresh executor over the runner's current environment (and
+        the metrics file `JOBRUNNER_METRICS_FILE` names, if any)."""
+        environ = dict(os.environ)
         return cls(
             definitions=definitions,
             registry=registry,
             store=store,
             executor=Executor(clock=clock),
             clock=clock,
-            environ=dict(os.environ),
+            environ=environ,
             revision=revision,
             default_timeout=default_timeout,
             stop=stop,
+            metrics=MetricsFile.from_environ(environ, clock),
         )
 
     def run(self, job: JobDef, due_at: datetime | None) -> Outcome:
@@ -82,6 +89,7 @@ class Dispatcher:
         log = get_logger("jobrunner").bind()  # resolve the lazy proxy once, not per call
         revision = self.revision.commit if self.revision else None
         dirty = self.revision.dirty if self.revision else None
+        before = self._streak(job.name)
         self.store.begin(
             job.name, run_id=run_id, started=started, due_at=due_at, revision=revision, dirty=dirty
         )
@@ -118,14 +126,49 @@ class Dispatcher:
             output=str(outcome.output_path),
             excerpt=outcome.excerpt if outcome.result is not Result.SUCCESS else None,
         )
+        self._after(Finished(job, run_id, outcome, before, revision, self._last_success(job)))
         return outcome
+
+    def _streak(self, name: str) -> Streak:
+        record = self.store.data.jobs.get(name, {})
+        failures = record.get("consecutive_failures", 0)
+        return Streak(failures, record.get("consecutive_interruptions", 0))
+
+    def _last_success(self, job: JobDef) -> datetime | None:
+        return parse_instant(self.store.data.jobs.get(job.name, {}).get("last_success"))
+
+    def _after(self, run: Finished) -> None:
+        """After the run is recorded: its hook, then the metrics file. Neither may fail the
+        job or stop the runner, so an unexpected error is logged and swallowed."""
+        log = get_logger("jobrunner")
+        try:
+            hooks = HookRunner(self.executor, self.definitions.defaults, self._root(), self.stop)
+            hooks.after(run)
+        except Exception as exc:  # noqa: BLE001 - a hook must never fail the job
+            log.warning("hook.error", job=run.job.name, error=repr(exc))
+        if self.metrics is not None:
+            try:
+                self.metrics.update(self.definitions, self.store.data.jobs, run.revision)
+                self.metrics.after_run()
+            except Exception as exc:  # noqa: BLE001 - metrics must never fail the job
+                log.warning("metrics.error", path=str(self.metrics.path), error=repr(exc))
+
+    def flush_metrics(self) -> None:
+        """End of a `run` pass: write the metrics file if a write was put off, or if no job
+        ran (so the file exists and its age shows that passes happen)."""
+        if self.metrics is None:
+            return
+        revision = self.revision.commit if self.revision else None
+        self.metrics.update(self.definitions, self.store.data.jobs, revision)
+        self.metrics.flush()
 
     def _prune(self, name: str) -> None:
         """Keep the newest `history` runs; list the directory only when there are more."""
         keep = self.definitions.defaults.history
         if self.store.data.jobs.get(name, {}).get("runs", 0) <= keep:
             return
-        prune_runs(self.store.paths, name, keep)
+        for removed in prune_runs(self.store.paths, name, keep):
+            hook_output(removed).unlink(missing_ok=True)
 
     def _not_started(self, job: JobDef, run_id: str, started: datetime, error: str) -> Outcome:
         """The outcome of an attempt whose process could not even be built (exit code null)."""
@@ -149,6 +192,9 @@ class Dispatcher:
             root = self.definitions.root.resolve()
             self._context = LaunchContext(root=root, environ=self.environ)
         return self._context
+
+    def _root(self) -> Path:
+        return self._launch_context().root
 
     def _output(self, job: JobDef, run_id: str) -> Path:
         return output_path(self.store.paths, job.name, run_id)

@@ -30,6 +30,7 @@ from runner.executor import Outcome, Result
 from runner.exitcodes import ExitCode
 from runner.jobtypes import JobTypeRegistry
 from runner.logconfig import configure_logging, get_logger
+from runner.metricsfile import add_metrics_option, apply_metrics_option
 from runner.options import GlobalOptions
 from runner.passfile import PassRecord, record_pass
 from runner.planner import DueJob, Planner
@@ -52,6 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="daemon: exit 0 (to be restarted) when RSS exceeds this and doubled (0: off)",
     )
     add_default_timeout(parser)
+    add_metrics_option(parser)
     parser.add_argument(
         "--require-clean", action="store_true", help="refuse uncommitted definitions"
     )
@@ -71,6 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     """Run the due jobs once."""
+    apply_metrics_option(args)
     if args.forever:
         from runner.commands.forever import run_forever
 
@@ -191,6 +194,7 @@ def run_pass(
         outcome = _run_one(planner, dispatcher, item, clock)
         if outcome is not None:
             ran.append((item.name, outcome))
+    dispatcher.flush_metrics()
     return ran
 
 

@@ -27,6 +27,7 @@ from runner.dispatch import Dispatcher
 from runner.executor import Result
 from runner.exitcodes import ExitCode
 from runner.logconfig import configure_logging, get_logger
+from runner.metricsfile import add_metrics_option, apply_metrics_option
 from runner.options import GlobalOptions
 from runner.state import StateLockedError, StateStore
 from runner.statesetup import prepare_state, recover
@@ -40,10 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `run-job`."""
     parser.add_argument("name", metavar="NAME", help="the job to run")
     add_default_timeout(parser)
+    add_metrics_option(parser)
 
 
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     """Run the named job once, now."""
+    apply_metrics_option(args)
     quiet = not sys.stderr.isatty()  # like `run`: off a terminal only problems are logged
     configure_logging(verbose=options.verbose, log_format=options.log_format, quiet=quiet)
     log = get_logger("jobrunner")
