@@ -17,6 +17,7 @@ from runner.clock import Clock
 from runner.executor import Executor, Outcome, Result, RunRequest
 from runner.hooks import Finished, HookRunner, Streak, hook_output
 from runner.jobtypes import JobTypeRegistry, LaunchContext, LaunchError, LaunchSpec
+from runner.jobtypes.afterrun import RunRecorded
 from runner.logconfig import get_logger
 from runner.metricsfile import MetricsFile
 from runner.model import Definitions, JobDef
@@ -111,6 +112,7 @@ class Dispatcher:
                 stop=self.stop,
             )
         self.store.finish(job.name, outcome)
+        self._after_run(job, run_id, outcome)
         self.store.flush()  # before the summary line: a SIGKILL between them lost the run
         write_run_summary(outcome, job.name, run_id, due_at, revision)
         self._prune(job.name)
@@ -161,6 +163,21 @@ class Dispatcher:
         revision = self.revision.commit if self.revision else None
         self.metrics.update(self.definitions, self.store.data.jobs, revision)
         self.metrics.flush()
+
+    def _after_run(self, job: JobDef, run_id: str, outcome: Outcome) -> None:
+        """The type's `after_run` hook, if any (housekeeping): state work done here, in the
+        runner that holds the lock, between two jobs. What it raises is logged, not raised."""
+        hook = getattr(self.registry.get(job.type), "after_run", None)
+        if not callable(hook):
+            return
+        now = self.clock.now()
+        recorded = RunRecorded(
+            job, run_id, outcome, outcome.output_path, self.store, self.definitions, now
+        )
+        try:
+            hook(recorded)
+        except Exception as exc:  # noqa: BLE001 - a hook's failure must not stop the runner
+            get_logger("jobrunner").error("job.after_run_failed", job=job.name, error=repr(exc))
 
     def _prune(self, name: str) -> None:
         """Keep the newest `history` runs; list the directory only when there are more."""

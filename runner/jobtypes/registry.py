@@ -85,9 +85,11 @@ def default_registry(*, with_plugins: bool = True) -> JobTypeRegistry:
     """Built-in types plus (unless disabled) the installed plugins."""
     from runner.jobtypes.command import CommandType
     from runner.jobtypes.gitsync import GitSyncType
+    from runner.jobtypes.housekeeping import HousekeepingType
     from runner.jobtypes.http import HttpType
 
-    registry = JobTypeRegistry([CommandType(), HttpType(), GitSyncType()])
+    types: list[JobType] = [CommandType(), HttpType(), HousekeepingType(), GitSyncType()]
+    registry = JobTypeRegistry(types)
     if with_plugins:
         registry.load_entry_points()
     return registry
