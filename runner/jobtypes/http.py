@@ -98,7 +98,9 @@ class HttpType(PythonJobType):
         ctx.logger.info("response: %d %s", response.status, response.reason)
         if excerpt:
             more = " (truncated)" if response.truncated else ""
-            print(f"--- response body{more} ---\n{excerpt}\n--- end of response body ---")
+            print(
+                f"--- response body{more} ---\n{excerpt}\n--- end of response body ---", flush=True
+            )
         expected = list(ctx.settings.get("expected_status") or ["2xx"])
         if not status_matches(response.status, expected):
             raise JobFailed(_wrong_status(call, response, expected, excerpt, secrets))

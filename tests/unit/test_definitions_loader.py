@@ -50,7 +50,7 @@ def test_examples_load_cleanly_into_model_objects() -> None:
     assert defs.timeperiods["business-hours"].is_active(monday_ten)
     christmas = datetime(2026, 12, 24, 9, 0, tzinfo=UTC)
     assert not defs.timeperiods["business-hours"].is_active(christmas)
-    assert result.files == 10  # drafts/ is in .jobrunnerignore
+    assert result.files == 11  # drafts/ is in .jobrunnerignore
 
 
 def test_load_from_files_filters_like_a_walk() -> None:
