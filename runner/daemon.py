@@ -40,6 +40,8 @@ HEARTBEAT_S = MAX_WAIT_S
 """daemon.json is rewritten at least this often; an idle daemon wakes for nothing else."""
 RETRY_SCAN_S = 0.3
 REPORT_AFTER_S = 1.0
+DISK_RETRY_S = 5.0
+"""While the state cannot be written (a full disk), a job start is retried this often."""
 RECHECK_S = 5.0
 """pause.json and requests/ are re-read at least this often, in case a file event was lost."""
 """A job still running after this long is shown in daemon.json and STATUS."""
@@ -79,6 +81,7 @@ class Daemon:
         self._pause_stale = True
         self._requests_stale = True
         self._rechecked = -1e18
+        self._unwritable_since: datetime | None = None
         self.metrics = MetricsFile.from_environ(parts.environ or os.environ, parts.clock)
 
     # -- the loop ----------------------------------------------------------------------
@@ -88,18 +91,49 @@ class Daemon:
         self._start()
         try:
             while not self._stopping():
-                self._drain(0.0)
-                if self._stopping():
-                    break
-                if self._run_next():
-                    if self._memory_says_exit():
+                try:
+                    if self._turn():
                         return 0
-                    continue
-                self._idle()
-                self._drain(self._wait_s())
+                except OSError as exc:  # the state cannot be written: a full disk, say
+                    self._unwritable(exc)
         finally:
             self._shutdown()
         return 0
+
+    def _turn(self) -> bool:
+        """Run one due job, or wait for the next thing to do; True: the memory guard says exit."""
+        self._drain(0.0)
+        if self._stopping():
+            return False
+        if self._run_next():
+            self._writable()
+            return self._memory_says_exit()
+        self._idle()
+        self._drain(self._wait_s())
+        return False
+
+    def _unwritable(self, exc: OSError) -> None:
+        """Say once that the state cannot be written; start no job and retry after a while.
+        The last good state stays on disk and what is not yet written stays buffered."""
+        self.report.current = None
+        self.report.state = "idle"
+        if self._unwritable_since is None:
+            self._unwritable_since = self.parts.clock.now()
+            self.log.error(
+                "state.unwritable",
+                error=str(exc),
+                retry_s=DISK_RETRY_S,
+                note="no job starts until the state directory can be written again",
+            )
+        message = self.parts.inbox.get(DISK_RETRY_S)
+        if message is not None:
+            self.parts.inbox.put(message)  # handled by the next turn
+
+    def _writable(self) -> None:
+        if self._unwritable_since is not None:
+            since = self._unwritable_since.isoformat(timespec="seconds")
+            self.log.warning("state.writable", unwritable_since=since)
+            self._unwritable_since = None
 
     def _stopping(self) -> bool:
         return self.parts.stop.level > 0
@@ -241,7 +275,10 @@ class Daemon:
     def _shutdown(self) -> None:
         self.report.state = "stopping"
         stopping(self.parts.notifier, "stopping")
-        self.parts.store.sync()
+        try:
+            self.parts.store.sync()
+        except OSError as exc:
+            self.log.warning("state.unwritable", error=str(exc), note="at stop")
         self.report.state = "stopped"
         self.report.current = None
         self._write_report(force=True)
@@ -270,7 +307,11 @@ class Daemon:
             self.log.info("reload.deferred", reason=reason, why=scan.unstable)
             self._retry_at = clock.monotonic() + RETRY_SCAN_S
         else:
-            self._apply(scan, reason, first=first)
+            try:
+                self._apply(scan, reason, first=first)
+            except OSError:  # the state cannot be written: load the set again later
+                self._retry_at = clock.monotonic() + DISK_RETRY_S
+                raise
         if not first:
             ready(notifier, self.report.status_line(clock.now()))
         self._write_report(force=True)

@@ -106,15 +106,19 @@ class Dispatcher:
         if isinstance(request, str):
             outcome = self._not_started(job, run_id, started, request)
         else:
-            outcome = self.executor.run(
-                request,
-                on_spawn=lambda pid, pgid: self.store.started(job.name, pid, pgid),
-                stop=self.stop,
-            )
+            try:
+                outcome = self.executor.run(
+                    request,
+                    on_spawn=lambda pid, pgid: self.store.started(job.name, pid, pgid),
+                    stop=self.stop,
+                )
+            except OSError as exc:  # the output file or the journal: a full disk, say
+                why = f"the run could not be recorded ({exc}); the job was stopped"
+                outcome = self._not_started(job, run_id, started, why)
         self.store.finish(job.name, outcome)
         self._after_run(job, run_id, outcome)
-        self.store.flush()  # before the summary line: a SIGKILL between them lost the run
-        write_run_summary(outcome, job.name, run_id, due_at, revision)
+        if self._flushed():  # before the summary line: a SIGKILL between them lost the run
+            write_run_summary(outcome, job.name, run_id, due_at, revision)
         self._prune(job.name)
         log.info(
             "job.finished",
@@ -163,6 +167,15 @@ class Dispatcher:
         revision = self.revision.commit if self.revision else None
         self.metrics.update(self.definitions, self.store.data.jobs, revision)
         self.metrics.flush()
+
+    def _flushed(self) -> bool:
+        """Append the finish record; False when the journal cannot be written (the record
+        stays buffered for the next sync, and no summary line may claim the run)."""
+        try:
+            self.store.flush()
+        except OSError:
+            return False
+        return True
 
     def _after_run(self, job: JobDef, run_id: str, outcome: Outcome) -> None:
         """The type's `after_run` hook, if any (housekeeping): state work done here, in the

@@ -193,24 +193,6 @@ class StateStore:
             self.data.top["last_clean_revision"] = revision
             self._pending.append(_line({"top": {"last_clean_revision": revision}}))
 
-    def set_pause(self, paused_by: str, reason: str | None = None) -> None:
-        """Pause job starts (top-level `pause`); durable at once (one fsync, rare)."""
-        pause = {
-            "paused_by": paused_by,
-            "paused_at": format_instant(self._clock.now()),
-            "reason": reason,
-        }
-        self.data.top["pause"] = pause
-        self._pending.append(_line({"top": {"pause": pause}}))
-        self.sync()
-
-    def clear_pause(self) -> None:
-        """Allow job starts again; durable at once. Nothing is written when not paused."""
-        if self.data.top.get("pause"):
-            self.data.top["pause"] = None
-            self._pending.append(_line({"top": {"pause": None}}))
-            self.sync()
-
     def begin(
         self,
         job: str,
@@ -238,8 +220,18 @@ class StateStore:
         }
         if "first_seen" not in self.data.jobs.get(job, {}):
             fields["first_seen"] = started_at
+        before = dict(self.data.jobs[job]) if job in self.data.jobs else None
         self._set(job, fields)
-        self.sync()
+        try:
+            self.sync()
+        except OSError:  # the job will not start: forget this attempt, keep the rest buffered
+            if self._pending:  # else written but not synced: recovery closes it if it stays
+                self._pending.pop()
+            if before is None:
+                del self.data.jobs[job]
+            else:
+                self.data.jobs[job] = before
+            raise
 
     def started(self, job: str, pid: int, pgid: int) -> None:
         """Record the child's pid and process group; appended without an fsync."""
@@ -281,10 +273,16 @@ class StateStore:
     def _write(self) -> None:
         if self._pending:
             data = b"".join(self._pending)
-            self._pending.clear()
             view = memoryview(data)
-            while view:
-                view = view[os.write(self._journal_fd, view) :]
+            try:
+                while view:
+                    view = view[os.write(self._journal_fd, view) :]
+            except OSError:
+                # A full disk: cut a partly written record off (a torn line followed by more
+                # records would lose them) and keep everything buffered for the next try.
+                os.ftruncate(self._journal_fd, self._journal_bytes)
+                raise
+            self._pending.clear()
             self._journal_bytes += len(data)
 
     def flush(self) -> None:

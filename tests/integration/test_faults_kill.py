@@ -88,7 +88,8 @@ def check_state(state: Path) -> None:
 
 def test_sigkill_at_random_moments_never_loses_a_finished_run(tmp_path: Path) -> None:
     """Each kill leaves a readable state that counts every run with a summary line; after a
-    final clean pass, recorded successes equal summary lines exactly (none lost, none twice)."""
+    final clean pass no attempt is open and successes exceed summary lines by at most the
+    runs killed between recording and writing the summary (none lost, none counted twice)."""
     jobs_dir, state = tmp_path / "jobs", tmp_path / "state" / "state.json"
     write_jobs(jobs_dir)
     moments = random.Random(8)  # a fixed seed: a failure can be replayed
@@ -111,7 +112,11 @@ def test_sigkill_at_random_moments_never_loses_a_finished_run(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     data, warnings = load_state(state)
     assert warnings == []
-    for job, count in finished_runs(state).items():
+    finished = finished_runs(state)
+    assert finished, "no run finished at all"
+    unseen = 0  # recorded, but killed before the summary line: at most one per kill
+    for job, count in finished.items():
         record = data.jobs[job]
-        assert record["runs"] - record["failures"] == count, (job, record, count)
         assert record["attempt"] is None
+        unseen += record["runs"] - record["failures"] - count
+    assert 0 <= unseen <= KILLS
