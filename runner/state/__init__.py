@@ -15,7 +15,7 @@ from runner.state.errors import (
 )
 from runner.state.files import StatePaths, load_state
 from runner.state.location import apply_env_file, read_env_file, resolve_state_path
-from runner.state.records import VERSION, JobState, OpenAttempt, PauseInfo, StateData
+from runner.state.records import VERSION, JobState, OpenAttempt, StateData
 from runner.state.recovery import RecoveredAttempt, recover_unfinished
 from runner.state.runs import (
     LEGACY_SUMMARY_SUFFIX,
@@ -37,7 +37,6 @@ __all__ = [
     "FinishedRun",
     "JobState",
     "OpenAttempt",
-    "PauseInfo",
     "RecoveredAttempt",
     "StateData",
     "StateDirError",

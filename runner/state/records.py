@@ -60,31 +60,12 @@ class StateData:
         value = self.top.get("last_clean_revision")
         return None if value is None else str(value)
 
-    @property
-    def pause(self) -> PauseInfo | None:
-        """Who paused starting jobs on this host, when and why; None when not paused."""
-        value = self.top.get("pause")
-        if not value:
-            return None
-        paused_at = parse_instant(value.get("paused_at"))
-        assert paused_at is not None
-        return PauseInfo(str(value.get("paused_by", "")), paused_at, value.get("reason"))
-
     def to_document(self, written: str) -> dict[str, Any]:
         """The snapshot document (`written` is a formatted timestamp)."""
         # A `top` journal record must not overwrite these (found by fuzzing: `version` 99
         # in the journal made the next snapshot unreadable).
         top = {k: v for k, v in self.top.items() if k not in _RESERVED}
         return {"version": VERSION, "written": written, **top, "jobs": self.jobs}
-
-
-@dataclass(frozen=True, slots=True)
-class PauseInfo:
-    """A pause of job starts (`jobrunner pause`): by whom, since when, and why."""
-
-    paused_by: str
-    paused_at: datetime
-    reason: str | None = None
 
 
 def move_job(jobs: dict[str, JobRecord], old: str, new: str) -> bool:
