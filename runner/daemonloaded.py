@@ -96,6 +96,7 @@ def accept(
         revision_after=_short(scan.revision),
         dirty=scan.revision.dirty if scan.revision else None,
         parsed_files=scan.parsed,
+        scan_ms=round(scan.duration_ms, 1),
         **({} if current is None else changes.as_log()),
     )
     return build(result.definitions, scan.revision)

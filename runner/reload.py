@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runner.clock import monotonic
 from runner.definitions import LoadResult, ParseCache, load_definitions
 from runner.definitions.permissions import UNTRUSTED_GIT, PermissionPolicy, blocks_git
 from runner.fingerprint import fingerprint
@@ -37,6 +38,8 @@ class Scan:
     """Why the scan was thrown away (files moved during it, git writing); None when stable."""
     parsed: int = 0
     """Files actually parsed (the rest came from the cache)."""
+    duration_ms: float = 0.0
+    """How long the scan took, retries included."""
 
 
 class Scanner:
@@ -62,6 +65,7 @@ class Scanner:
     def scan(self) -> Scan:
         """Read the tree; up to `attempts` tries while files move under the scan."""
         why = "no attempt"
+        started = monotonic()
         for _attempt in range(self._attempts):
             lock = index_lock_path(self.root)
             if lock is not None and lock.exists():
@@ -76,7 +80,10 @@ class Scanner:
             )
             revision, problems = _revision(self.root, result)
             if fingerprint(self.root) == before:
-                return Scan(result, revision, problems, parsed=self._cache.parsed)
+                took = (monotonic() - started) * 1000
+                return Scan(
+                    result, revision, problems, parsed=self._cache.parsed, duration_ms=took
+                )
             why = "files changed while they were read"
         return Scan(None, None, unstable=why)
 
