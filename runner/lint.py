@@ -115,7 +115,7 @@ def lint(
         )
     selected, outside = select_files(root, paths) if paths else (None, [])
     result: LoadResult = load_definitions(
-        root, timezone=timezone, registry=registry, permissions=permissions
+        root, timezone=timezone, registry=registry, permissions=permissions, secrets=True
     )
     shown = [d for d in result.diagnostics if _is_selected(d, selected)]
     definitions = result.definitions

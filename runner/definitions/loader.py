@@ -29,6 +29,7 @@ from runner.definitions.ignore import IgnoreRules
 from runner.definitions.parsefile import FileOutcome, check_file, decode
 from runner.definitions.permissions import PermissionPolicy
 from runner.definitions.positions import resolve
+from runner.definitions.secrets_lint import literal_secrets
 from runner.definitions.walker import IGNORE_FILE, is_definition_path, walk
 from runner.diagnostics import Diagnostic, Severity, errors
 from runner.jobtypes import JobTypeRegistry, default_registry
@@ -91,10 +92,12 @@ def load_definitions(
     registry: JobTypeRegistry | None = None,
     cache: ParseCache | None = None,
     permissions: PermissionPolicy | None = None,
+    secrets: bool = False,
 ) -> LoadResult:
     """Walk, read and load the definitions directory `root` (SPEC §2); with `cache`, files
     whose content did not change since the cache's last load are not parsed again; with
-    `permissions`, who may write the tree is checked too (`runner.definitions.permissions`)."""
+    `permissions`, who may write the tree is checked too (`runner.definitions.permissions`);
+    with `secrets` (lint), strings that look like literal secrets are reported as warnings."""
     if not root.is_dir():
         missing = Diagnostic(
             None,
@@ -111,7 +114,7 @@ def load_definitions(
         from runner.definitions.permscan import scan_permissions
 
         found = [*found, *scan_permissions(root, walked.files, permissions)]
-    return _load(walked.files, root, timezone, registry, found, cache=cache)
+    return _load(walked.files, root, timezone, registry, found, cache=cache, secrets=secrets)
 
 
 def load_from_files(
@@ -174,6 +177,7 @@ def _load(
     diagnostics: list[Diagnostic],
     *,
     cache: ParseCache | None = None,
+    secrets: bool = False,
 ) -> LoadResult:
     registry = registry if registry is not None else default_registry()
     selected = _select(files)
@@ -188,6 +192,8 @@ def _load(
         found.extend(outcome.diagnostics)
     definitions, more = _assemble(root, docs, timezone, len(selected))
     findings.extend(more)
+    if secrets:
+        findings.extend(literal_secrets(docs))
     found.extend(resolve(_texts(selected, findings), findings))
     return LoadResult(definitions, sorted(found, key=Diagnostic.sort_key), len(selected))
 
