@@ -56,11 +56,13 @@ def load(
     registry: JobTypeRegistry,
     last_clean: str | None,
     permissions: PermissionPolicy | None = None,
+    permissions_uid: int | None = None,
 ) -> Loaded:
     """Load `jobs_dir`; on errors fall back to `last_clean` from git objects if possible.
 
-    With `permissions`, who may write the tree is checked as well; a git directory that
-    others may write is neither run git on nor read for the fallback.
+    With `permissions`, who may write the tree is checked as well (for the runner's user
+    `permissions_uid`, default this process's); a git directory that others may write is
+    neither run git on nor read for the fallback.
     Raises UsageError when the directory does not exist (exit code 2).
     """
     if not jobs_dir.is_dir():
@@ -69,7 +71,11 @@ def load(
             "JOBRUNNER_JOBS_DIR"
         )
     result = load_definitions(
-        jobs_dir, timezone=timezone, registry=registry, permissions=permissions
+        jobs_dir,
+        timezone=timezone,
+        registry=registry,
+        permissions=permissions,
+        permissions_uid=permissions_uid,
     )
     problems: list[str] = []
     revision = None

@@ -70,8 +70,18 @@ def load_for(options: GlobalOptions, last_clean: str | None) -> tuple[Loaded, Jo
         registry=registry,
         last_clean=last_clean,
         permissions=policy_for(options.allow_insecure_permissions),
+        permissions_uid=runner_uid(options),
     )
     return loaded, registry
+
+
+def runner_uid(options: GlobalOptions) -> int | None:
+    """Whose view the permission check takes: the owner of the state directory (the runner's
+    user, so that `status` by a monitoring user judges like the runner), else this process's."""
+    try:
+        return state_path(options)[0].parent.stat().st_uid
+    except OSError:
+        return None
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO = sys.stderr) -> None:

@@ -93,10 +93,12 @@ def load_definitions(
     cache: ParseCache | None = None,
     permissions: PermissionPolicy | None = None,
     secrets: bool = False,
+    permissions_uid: int | None = None,
 ) -> LoadResult:
     """Walk, read and load the definitions directory `root` (SPEC §2); with `cache`, files
     whose content did not change since the cache's last load are not parsed again; with
-    `permissions`, who may write the tree is checked too (`runner.definitions.permissions`);
+    `permissions`, who may write the tree is checked too (`runner.definitions.permissions`),
+    for the user `permissions_uid` (default: this process's effective user);
     with `secrets` (lint), strings that look like literal secrets are reported as warnings."""
     if not root.is_dir():
         missing = Diagnostic(
@@ -113,7 +115,8 @@ def load_definitions(
     if permissions is not None and os.name == "posix":  # no owners or modes elsewhere
         from runner.definitions.permscan import scan_permissions
 
-        found = [*found, *scan_permissions(root, walked.files, permissions)]
+        checked = scan_permissions(root, walked.files, permissions, euid=permissions_uid)
+        found = [*found, *checked]
     return _load(walked.files, root, timezone, registry, found, cache=cache, secrets=secrets)
 
 

@@ -215,3 +215,24 @@ def test_system_accounts_name_root() -> None:
     assert accounts.group_name(0) == "root"
     assert accounts.user_name(4_000_000) == "4000000"
     assert accounts.is_private_group(0, 0)
+
+
+@needs_root
+def test_load_for_judges_as_the_owner_of_the_state_directory(tmp_path: Path) -> None:
+    """`status` by a monitoring user judges the tree as the runner would: the state
+    directory's owner is the runner's user, so the runner's own files pass."""
+    from runner.commands.common import load_for, runner_uid
+    from runner.options import GlobalOptions
+
+    root = tmp_path / "jobs"
+    os.chown(_tree(root), NOBODY, -1)
+    state = tmp_path / "state"
+    state.mkdir()
+    options = GlobalOptions(root, state / "state.json", "UTC", "json", verbose=False)
+    os.chown(state, NOBODY, -1)
+    assert runner_uid(options) == NOBODY
+    loaded, _registry = load_for(options, None)
+    assert loaded.is_clean
+    os.chown(state, 0, -1)
+    refused, _registry = load_for(options, None)
+    assert [d.code for d in refused.diagnostics] == ["insecure-owner"]
