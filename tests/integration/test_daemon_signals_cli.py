@@ -119,3 +119,33 @@ def test_sd_notify_on_a_real_socket(git_repo: GitRepo, tmp_path: Path) -> None:
     finally:
         process.close()
         notify.sock.close()
+
+
+def test_tiny_memory_limit_is_noticed_once_not_a_restart_loop(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    """`--memory-limit 1M`, below what the daemon needs after loading: it logs that once and
+    keeps running jobs (it exits only when its memory doubles), so a too-small limit never
+    turns into a restart loop."""
+    git_repo.write("jobs/a.yaml", job("a", 'argv: ["true"]', "1s"))
+    git_repo.commit("a job every second")
+    process = DaemonProcess(
+        git_repo.path / "jobs", tmp_path / "state" / "state.json", args=["--memory-limit", "1M"]
+    )
+    try:
+        notice = process.wait_for(event("memory.limit"))
+        assert "Raise --memory-limit" in notice["message"]
+        first = process.wait_for(event("job.finished", job="a"))
+        process.wait_for(
+            lambda line: event("job.finished", job="a")(line) and line["run_id"] != first["run_id"]
+        )
+        assert process.proc.poll() is None
+        assert process.stop() == 0
+        lines = process.read_rest()
+        assert [line["event"] for line in lines].count("memory.limit") == 1
+        assert not any(line["event"] == "memory.exit" for line in lines)
+        report = json.loads((process.state.parent / "daemon.json").read_text())
+        assert report["memory"]["limit_bytes"] == 1 << 20
+        assert report["memory"]["rss_bytes"] > report["memory"]["limit_bytes"]
+    finally:
+        process.close()
