@@ -14,6 +14,7 @@ import pytest
 from tests.gitrepo import GIT_ENV, GitRepo
 from tests.httpserver import Server, serve
 from tests.integration.cli import run_cli
+from tests.integration.daemonproc import DaemonProcess, event
 
 COMMAND = "kind: Job\nname: {name}\ntype: command\ninterval: 1h\nsettings: {{argv: [/bin/true]}}\n"
 HTTP = "kind: Job\nname: ping\ntype: http\ninterval: 1h\nsettings:\n  url: {url}\n"
@@ -93,14 +94,36 @@ def test_http_run_job_success_and_failure(server: Server, tmp_path: Path) -> Non
     assert "returned 503 Service Unavailable, expected 2xx; body: maintenance" in failed.stderr
 
 
-def test_git_sync_run_job_follows_the_branch(tmp_path: Path) -> None:
-    """`run-job` of a git-sync job fast-forwards the runner's own definitions checkout."""
+def _origin_and_clone(tmp_path: Path) -> tuple[GitRepo, Path]:
     origin = GitRepo(tmp_path / "origin")
     origin.write("jobs/sync.yaml", "kind: Job\nname: sync\ntype: git-sync\ninterval: 5m\n")
     origin.commit("sync job")
     host = tmp_path / "host"
     env = {**os.environ, **GIT_ENV, "HOME": str(tmp_path)}
     subprocess.run(["git", "clone", "-q", str(origin.path), str(host)], env=env, check=True)
+    return origin, host
+
+
+def test_daemon_follows_the_branch_with_git_sync(tmp_path: Path) -> None:
+    """A daemon whose only job is git-sync fast-forwards to a new commit, reloads through
+    its watcher and runs the job that commit added."""
+    origin, host = _origin_and_clone(tmp_path)
+    origin.write("jobs/a.yaml", COMMAND.format(name="a"))
+    origin.commit("add a")
+    extra = {**GIT_ENV, "HOME": str(tmp_path)}
+    daemon = DaemonProcess(host / "jobs", tmp_path / "state" / "state.json", env=extra)
+    try:
+        daemon.wait_for(event("job.finished", job="sync", result="success"))
+        daemon.wait_for(event("job.finished", job="a", result="success"))
+        assert daemon.stop() == 0
+    finally:
+        daemon.close()
+    assert GitRepo(host).head() == origin.head()
+
+
+def test_git_sync_run_job_follows_the_branch(tmp_path: Path) -> None:
+    """`run-job` of a git-sync job fast-forwards the runner's own definitions checkout."""
+    origin, host = _origin_and_clone(tmp_path)
     origin.write("jobs/a.yaml", COMMAND.format(name="a"))
     new = origin.commit("add a")
     extra = {**GIT_ENV, "HOME": str(tmp_path)}

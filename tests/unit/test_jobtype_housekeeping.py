@@ -3,17 +3,24 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from runner.clock import SystemClock
 from runner.dispatch import Dispatcher
 from runner.executor import Executor, Result
 from runner.jobtypes import default_registry
+from runner.jobtypes.afterrun import RunRecorded
+from runner.jobtypes.housekeeping import HousekeepingType, remove_stale_files
 from runner.jobtypes.housekeepingstate import TRACKING_FILE, plan_forget
+from runner.jobtypes.python import JobContext, JobFailed
 from runner.model import Defaults, Definitions, JobDef, Source
 from runner.state import StateStore, load_state
 
@@ -119,3 +126,46 @@ def test_pass_with_housekeeping_between_jobs_loses_no_record(tmp_path: Path) -> 
     assert "runner: forgot job gone: state, run history and work directory" in output
     assert "runner: removed orphaned runs/ghost/" in output
     assert (state.parent / "work" / "housekeeping" / TRACKING_FILE).read_text() == "{}"
+
+
+def _ctx(work_dir: Path | None, stop: bool = False) -> JobContext:
+    event = threading.Event()
+    if stop:
+        event.set()
+    return JobContext("hk", "r", {}, logging.getLogger("test.hk"), None, event, work_dir)
+
+
+def test_stale_request_files_go_fresh_ones_stay(tmp_path: Path) -> None:
+    """Files older than the limit are removed; newer files and symlinks are kept."""
+    old, fresh = tmp_path / "old.json", tmp_path / "fresh.result.json"
+    old.write_text("{}")
+    fresh.write_text("{}")
+    os.utime(old, (0, 0))
+    (tmp_path / "link.json").symlink_to(old)
+    os.utime(tmp_path / "link.json", (0, 0), follow_symlinks=False)
+    removed = remove_stale_files(tmp_path, DAY, _ctx(tmp_path))
+    assert removed == [old]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.result.json", "link.json"]
+
+
+def test_stop_request_is_honoured(tmp_path: Path) -> None:
+    """A stop request ends the file loop with a failure that says how far it got."""
+    (tmp_path / "a.json").write_text("{}")
+    with pytest.raises(JobFailed, match="stopped after removing 0 stale file"):
+        remove_stale_files(tmp_path, DAY, _ctx(tmp_path, stop=True))
+
+
+def test_failed_run_changes_no_state(tmp_path: Path) -> None:
+    """after_run of a failed housekeeping run forgets nothing and writes nothing."""
+    state = tmp_path / "state.json"
+    clock = SystemClock()
+    job = _job("housekeeping", "housekeeping", {"forget_removed_after": 0})
+    with StateStore.open(state, clock=clock) as store:
+        store.finish("gone", _Done("success", 0, None, clock.now(), 1.0))
+        output = tmp_path / "out.log"
+        failed = _Done("failure", 1, "boom", clock.now(), 1.0)
+        definitions = Definitions(root=tmp_path, jobs={"housekeeping": job})
+        recorded = RunRecorded(job, "r", failed, output, store, definitions, clock.now())
+        HousekeepingType().after_run(recorded)
+        assert "gone" in store.data.jobs
+    assert not output.exists()

@@ -4,19 +4,23 @@ HTTP and HTTPS servers."""
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from runner.clock import utcnow
 from runner.definitions import load_from_files
 from runner.jobtypes import LaunchContext, LaunchError, default_registry
-from runner.jobtypes.http import REQUEST_VARIABLE, HttpType
+from runner.jobtypes.http import REQUEST_VARIABLE, HttpType, request_timeout
 from runner.jobtypes.httpcall import HttpCall, HttpCallError, perform
 from runner.jobtypes.httpsettings import status_matches
+from runner.jobtypes.python import JobContext, JobFailed
 from runner.model import JobDef, Source
 from tests.httpserver import Server, self_signed, serve
 
@@ -221,3 +225,26 @@ def test_tls_verify_false_is_explicit(tls: tuple[Server, Path]) -> None:
     """verify: false accepts any certificate."""
     server, _cert = tls
     assert perform(_call(f"{server.url}/ok", verify=False)).status == 200
+
+
+def _context(deadline_in: timedelta | None) -> JobContext:
+    deadline = None if deadline_in is None else utcnow() + deadline_in
+    return JobContext(
+        job="ping",
+        run_id="r",
+        settings={},
+        logger=logging.getLogger("test"),
+        deadline=deadline,
+        stop=threading.Event(),
+        work_dir=None,
+    )
+
+
+def test_timeout_stays_within_the_deadline() -> None:
+    """The request timeout is the setting (default 5 min) but ends 2 s before the deadline;
+    with less than a second left the job fails at once, saying so."""
+    assert request_timeout(_context(None), {}) == 300
+    assert request_timeout(_context(None), {"timeout": "30s"}) == 30
+    assert 7 < request_timeout(_context(timedelta(seconds=10)), {"timeout": "1h"}) <= 8
+    with pytest.raises(JobFailed, match="less than 1 s is left before the job's deadline"):
+        request_timeout(_context(timedelta(seconds=2)), {})
