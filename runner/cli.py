@@ -22,6 +22,7 @@ from runner.state.location import apply_env_file
 def _command_modules() -> list[ModuleType]:
     """Every sub-command module, in the order `--help` lists them."""
     from runner.commands import (
+        check,
         history,
         import_director,
         lint,
@@ -45,6 +46,7 @@ def _command_modules() -> list[ModuleType]:
         resume,
         period,
         plan,
+        check,
         schema,
         import_director,
     ]
@@ -120,9 +122,32 @@ def _normalise_argv(argv: list[str]) -> list[str]:
     return argv
 
 
+_VALUE_OPTIONS = frozenset({"--jobs-dir", "--state-file", "--timezone", "--log-format"})
+
+
+def _usage_exit(argv: list[str], code: str | int | None) -> str | int | None:
+    """argparse's exit code; for a usage error (2) of a command with its own `usage_error()`
+    hook, what that returns (`check` prints an UNKNOWN line and exits 3, as plugins do)."""
+    if code != ExitCode.USAGE:
+        return code
+    words = iter(argv)
+    for word in words:
+        if word in _VALUE_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            modules = {m.NAME: m for m in _command_modules()}
+            hook = getattr(modules.get(word), "usage_error", None)
+            return int(hook()) if hook is not None else code
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `jobrunner` console script; returns the exit code."""
-    args = build_parser().parse_args(_normalise_argv(list(sys.argv[1:] if argv is None else argv)))
+    words = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args = build_parser().parse_args(words)
+    except SystemExit as exc:
+        raise SystemExit(_usage_exit(words, exc.code)) from None
     # Every command reads /etc/jobrunner/jobrunner.env (SPEC §5); the environment wins.
     apply_env_file(os.environ)
     options = GlobalOptions.from_values(

@@ -150,11 +150,37 @@ def is_daemon_alive(document: dict[str, Any] | None, now: datetime) -> bool:
         return False
     pid = document.get("pid")
     if document.get("hostname") == socket.gethostname() and isinstance(pid, int):
-        return _pid_exists(pid)
+        return pid_exists(pid)
     return True
 
 
-def _pid_exists(pid: int) -> bool:
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A job `daemon.json` reports due and waiting behind the daemon's running job."""
+
+    job: str
+    behind: str
+    """The job the daemon is running."""
+    since: datetime | None
+    """When the waiting job became due (None when the file does not say)."""
+
+
+def read_waiting(document: dict[str, Any]) -> list[Waiting]:
+    """The jobs waiting behind the running job in a `daemon.json` document, in its order;
+    empty when no job runs (a waiting list without a running job is stale)."""
+    current = document.get("current_job")
+    if not isinstance(current, dict) or not isinstance(current.get("job"), str):
+        return []
+    waiting = document.get("waiting")
+    return [
+        Waiting(str(item["job"]), current["job"], instant(item.get("due_since")))
+        for item in (waiting if isinstance(waiting, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("job"), str)
+    ]
+
+
+def pid_exists(pid: int) -> bool:
+    """Whether a process `pid` exists on this host (one we may not signal counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from runner.clock import utcnow
 from runner.commands.common import age, load_for, print_diagnostics, read_state, state_path
-from runner.daemonfile import instant, is_daemon_alive, read_daemon, read_pause
+from runner.daemonfile import is_daemon_alive, read_daemon, read_pause, read_waiting
 from runner.durations import format_duration
 from runner.exitcodes import ExitCode
 from runner.model import Definitions, JobDef
@@ -78,16 +78,13 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
 
 def _mark_waiting(rows: list[dict[str, Any]], daemon: dict[str, Any], now: datetime) -> None:
     """Due jobs the daemon reports waiting behind its running job say so in `why`."""
-    current = daemon.get("current_job")
-    if not isinstance(current, dict):
-        return
-    waiting = {w.get("job"): instant(w.get("due_since")) for w in daemon.get("waiting", [])}
+    waiting = {w.job: w for w in read_waiting(daemon)}
     for row in rows:
         if row["job"] in waiting:
-            since = waiting[row["job"]]
-            span = age(since, now).removesuffix(" ago") if since else "a while"
-            row["waiting_behind"] = current.get("job")
-            row["why"] = f"waiting behind {current.get('job')} for {span}"
+            item = waiting[row["job"]]
+            span = age(item.since, now).removesuffix(" ago") if item.since else "a while"
+            row["waiting_behind"] = item.behind
+            row["why"] = f"waiting behind {item.behind} for {span}"
 
 
 def _daemon_summary(daemon: dict[str, Any] | None, alive: bool) -> dict[str, Any] | None:
