@@ -63,6 +63,7 @@ class _Collector:
         self.root = root.resolve()
         self.stat = stat
         self.facts: dict[str, PathFacts] = {}
+        self._real_dirs: dict[Path, Path] = {}
 
     def add(self, path: Path, file: str | None, *, is_git: bool = False) -> None:
         key = str(path)
@@ -78,11 +79,21 @@ class _Collector:
         path = self.root / rel
         self.add(path, rel)
         self.add_dirs(rel)
-        real = path.resolve()
+        real = self._real(path)
         if real != path and self.root in real.parents:
             target = real.relative_to(self.root).as_posix()
             self.add(real, target)
             self.add_dirs(target)
+
+    def _real(self, path: Path) -> Path:
+        """`path.resolve()`, resolving each directory once: one lstat per plain file."""
+        if os.path.islink(path):
+            return path.resolve()
+        directory = path.parent
+        real = self._real_dirs.get(directory)
+        if real is None:
+            real = self._real_dirs[directory] = directory.resolve()
+        return real / path.name
 
     def add_dirs(self, rel: str) -> None:
         parts = rel.split("/")[:-1]
