@@ -87,7 +87,7 @@ class _Collector:
 
     def _real(self, path: Path) -> Path:
         """`path.resolve()`, resolving each directory once: one lstat per plain file."""
-        if os.path.islink(path):
+        if path.is_symlink():
             return path.resolve()
         directory = path.parent
         real = self._real_dirs.get(directory)
