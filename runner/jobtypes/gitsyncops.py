@@ -159,7 +159,11 @@ def _lint_target(repo: Any, definitions_dir: Path, target: str) -> None:
     found = errors(result.diagnostics)
     if found:
         shown = "; ".join(_where(d) for d in found[:SHOWN_DIAGNOSTICS])
-        more = f" (and {len(found) - SHOWN_DIAGNOSTICS} more)" if len(found) > 5 else ""
+        more = (
+            f" (and {len(found) - SHOWN_DIAGNOSTICS} more)"
+            if len(found) > SHOWN_DIAGNOSTICS
+            else ""
+        )
         raise SyncRefused(
             f"the definitions at {target[:7]} do not lint ({len(found)} error(s)), HEAD not "
             f"moved: {shown}{more}; fix them on the branch (jobrunner lint)"

@@ -29,16 +29,15 @@ from typing import Any
 from runner import clock
 from runner.durations import parse_duration
 from runner.jobtypes.afterrun import RunRecorded
+from runner.jobtypes.base import SettingsProblem
+from runner.jobtypes.durationschema import duration_problems, duration_schema
 from runner.jobtypes.housekeepingstate import apply_housekeeping
-from runner.jobtypes.httpsettings import DURATION_PATTERN
 from runner.jobtypes.python import JobContext, JobFailed, PythonJobType
 from runner.runrequests import requests_dir
 
 DEFAULT_FORGET_AFTER = timedelta(days=30)
 DEFAULT_REQUESTS_AFTER = timedelta(days=1)
-_DURATION = {
-    "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": DURATION_PATTERN}]
-}
+_DURATION = duration_schema(0)
 
 SETTINGS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -80,6 +79,10 @@ class HousekeepingType(PythonJobType):
 
     name = "housekeeping"
     settings_schema: Mapping[str, Any] = SETTINGS_SCHEMA
+
+    def check_settings(self, settings: Mapping[str, Any]) -> list[SettingsProblem]:
+        """Durations too long to use (the schema only sees their form)."""
+        return duration_problems(settings, ["forget_removed_after", "request_files_after"])
 
     def run(self, ctx: JobContext) -> None:
         """Remove stale request files; the state part follows in the runner (`after_run`)."""

@@ -14,11 +14,9 @@ from urllib.parse import urlsplit
 
 from runner.jobtypes.base import SettingsProblem
 from runner.jobtypes.command import REFERENCE_FORMS, scan_references
+from runner.jobtypes.durationschema import duration_problems, duration_schema
 
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
-DURATION_PATTERN = (
-    r"^\s*(?:[0-9]+|(?=[0-9])(?:[0-9]+w)?(?:[0-9]+d)?(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?)\s*$"
-)
 _STATUS_CLASS = re.compile(r"^[1-5]xx$")
 
 _REFERENCED = "Literal text except " + REFERENCE_FORMS + ", resolved when the job starts."
@@ -89,10 +87,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
                 "How long to wait for the complete response (default: until shortly before "
                 "the job's deadline; never longer)."
             ),
-            "anyOf": [
-                {"type": "integer", "minimum": 1},
-                {"type": "string", "pattern": DURATION_PATTERN},
-            ],
+            **duration_schema(1),
         },
         "verify": {
             "title": "Verify TLS",
@@ -183,6 +178,7 @@ def check_settings(settings: Mapping[str, Any]) -> list[SettingsProblem]:
                     "secret} (for a header, e.g. 'Bearer ${API_TOKEN}')",
                 )
             )
+    problems.extend(duration_problems(settings, ["timeout"]))
     if urlsplit(str(settings["url"])).username is not None:
         problems.append(
             SettingsProblem(

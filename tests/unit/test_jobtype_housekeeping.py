@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from runner.clock import SystemClock
+from runner.definitions import load_from_files
 from runner.dispatch import Dispatcher
 from runner.executor import Executor, Result
 from runner.jobtypes import default_registry
@@ -169,3 +170,15 @@ def test_failed_run_changes_no_state(tmp_path: Path) -> None:
         HousekeepingType().after_run(recorded)
         assert "gone" in store.data.jobs
     assert not output.exists()
+
+
+def test_settings_lint() -> None:
+    """A duration too long to use is a lint error at its value; valid settings are clean."""
+    text = "kind: Job\nname: hk\ntype: housekeeping\ninterval: 1d\nsettings:\n  {}\n"
+    bad = load_from_files(
+        {"hk.yaml": text.format("forget_removed_after: 99999999d").encode()}, root=Path("/d")
+    )
+    assert [(d.line, d.column, d.code) for d in bad.diagnostics] == [(6, 25, "settings")]
+    good = text.format("{forget_removed_after: 2w, request_files_after: 12h, remove_orphans: no}")
+    found = load_from_files({"hk.yaml": good.encode()}, root=Path("/d")).diagnostics
+    assert [d.message for d in found] == ["settings.remove_orphans: 'no' is not of type 'boolean'"]
