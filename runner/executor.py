@@ -21,7 +21,8 @@ from pathlib import Path
 from runner.clock import Clock
 from runner.jobenv import JobContextVars, base_environment, job_environment
 from runner.jobtypes.base import LaunchSpec
-from runner.output import DEFAULT_CAP, CappedOutput
+from runner.masking import fragments, mask_text
+from runner.output import DEFAULT_CAP, EXCERPT_BYTES, CappedOutput
 from runner.stop import StopRequest
 from runner.supervise import Ending, Supervisor, Watched, kill_group
 
@@ -82,12 +83,12 @@ class Outcome:
     pid: int | None = None
 
 
-def mask(text: str, secrets: frozenset[str]) -> str:
-    """`text` with every secret value replaced by `***` (longest first)."""
-    for value in sorted(secrets, key=len, reverse=True):
-        if value and value in text:
-            text = text.replace(value, MASK)
-    return text
+def mask(text: str, secrets: frozenset[str], *, cut_start: bool = False) -> str:
+    """`text` with every secret value (and each line of a multi-line one) replaced by `***`;
+    with `cut_start` also a secret's end that `text` starts with (see `runner.masking`)."""
+    if not secrets:
+        return text
+    return mask_text(text, fragments(secrets), cut_start=cut_start)
 
 
 @dataclass
@@ -118,7 +119,7 @@ class Executor:
         if request.spec.secrets:
             from runner.logconfig import SECRETS
 
-            SECRETS.add(request.spec.secrets)
+            SECRETS.add(fragments(request.spec.secrets))
         started = self.clock.now()
         t0 = self.clock.monotonic()
         env = self._environment(request, started)
@@ -205,7 +206,7 @@ class Executor:
                 watched=watched,
                 request=request,
                 grace=self.grace,
-                last_line=_last_line(run.sink),
+                last_line=_last_line(run.sink, request.spec.secrets),
             )
             error = mask(text, request.spec.secrets)
         return run.finish(self.clock, result, code, error, pid)
@@ -229,7 +230,10 @@ class _Run:
         pid: int | None = None,
     ) -> Outcome:
         duration = max(0.0, clock.monotonic() - self.t0)
-        lines = self.sink.excerpt().decode("utf-8", "replace").splitlines()[-EXCERPT_LINES:]
+        secrets = self.request.spec.secrets
+        text = self.sink.excerpt().decode("utf-8", "replace")
+        cut = self.sink.total > EXCERPT_BYTES
+        lines = mask(text, secrets, cut_start=cut).splitlines()[-EXCERPT_LINES:]
         return Outcome(
             result=result,
             exit_code=code,
@@ -240,7 +244,7 @@ class _Run:
             output_path=self.request.output_path,
             output_bytes=self.sink.total,
             output_elided=self.sink.elided,
-            excerpt=mask("\n".join(lines), self.request.spec.secrets),
+            excerpt="\n".join(lines),
             pid=pid,
         )
 
@@ -272,8 +276,11 @@ def hand_over(directory: Path | None, spec: LaunchSpec) -> None:
         os.chown(directory, spec.user, group)
 
 
-def _last_line(sink: CappedOutput) -> str:
-    lines = sink.excerpt(512).decode("utf-8", "replace").strip().splitlines()
+def _last_line(sink: CappedOutput, secrets: frozenset[str]) -> str:
+    # Masked before it is cut to 200 characters, and at its start when the 512 bytes began
+    # inside the output: a cut never leaves a piece of a secret unmasked.
+    text = mask(sink.excerpt(512).decode("utf-8", "replace"), secrets, cut_start=sink.total > 512)
+    lines = text.strip().splitlines()
     return lines[-1][:200] if lines else ""
 
 
