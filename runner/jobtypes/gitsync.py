@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from runner.jobtypes.gitsyncops import SyncPlan, SyncRefused, sync
 from runner.jobtypes.python import JobContext, JobFailed, PythonJobType
 
 SETTINGS_SCHEMA: dict[str, Any] = {
@@ -75,6 +74,8 @@ class GitSyncType(PythonJobType):
 
     def run(self, ctx: JobContext) -> None:
         """Fetch and fast-forward; a refusal fails the job with the reason."""
+        from runner.jobtypes.gitsyncops import SyncPlan, SyncRefused, sync  # the worker only
+
         plan = SyncPlan(
             definitions_dir=self._directory(ctx),
             remote=ctx.settings.get("remote"),

@@ -31,9 +31,7 @@ from runner.durations import parse_duration
 from runner.jobtypes.afterrun import RunRecorded
 from runner.jobtypes.base import SettingsProblem
 from runner.jobtypes.durationschema import duration_problems, duration_schema
-from runner.jobtypes.housekeepingstate import apply_housekeeping
 from runner.jobtypes.python import JobContext, JobFailed, PythonJobType
-from runner.runrequests import requests_dir
 
 DEFAULT_FORGET_AFTER = timedelta(days=30)
 DEFAULT_REQUESTS_AFTER = timedelta(days=1)
@@ -88,6 +86,8 @@ class HousekeepingType(PythonJobType):
         """Remove stale request files; the state part follows in the runner (`after_run`)."""
         if ctx.work_dir is None:
             raise JobFailed("no work directory given: run housekeeping through jobrunner")
+        from runner.runrequests import requests_dir  # the worker only
+
         state_dir = ctx.work_dir.parent.parent  # <state dir>/work/<job>
         older = _duration(ctx.settings, "request_files_after", DEFAULT_REQUESTS_AFTER)
         removed = remove_stale_files(requests_dir(state_dir), older, ctx)
@@ -98,6 +98,8 @@ class HousekeepingType(PythonJobType):
         """In the runner: forget long-removed jobs, remove orphans, compact (success only)."""
         if str(getattr(run.outcome.result, "value", run.outcome.result)) != "success":
             return
+        from runner.jobtypes.housekeepingstate import apply_housekeeping  # runners only
+
         settings = run.job.settings
         after = _duration(settings, "forget_removed_after", DEFAULT_FORGET_AFTER)
         lines = apply_housekeeping(run, after, bool(settings.get("remove_orphans", True)))

@@ -16,6 +16,8 @@ from runner.jobtypes.base import SettingsProblem
 from runner.jobtypes.command import REFERENCE_FORMS, scan_references
 from runner.jobtypes.durationschema import duration_problems, duration_schema
 
+REQUEST_VARIABLE = "JOBRUNNER_HTTP_REQUEST"
+"""Carries the resolved URL and headers (and which values are secret) to the worker."""
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _STATUS_CLASS = re.compile(r"^[1-5]xx$")
 

@@ -17,8 +17,9 @@ import pytest
 from runner.clock import utcnow
 from runner.definitions import load_from_files
 from runner.jobtypes import LaunchContext, LaunchError, default_registry
-from runner.jobtypes.http import REQUEST_VARIABLE, HttpType, request_timeout
+from runner.jobtypes.http import REQUEST_VARIABLE, HttpType
 from runner.jobtypes.httpcall import HttpCall, HttpCallError, perform
+from runner.jobtypes.httprun import request_timeout
 from runner.jobtypes.httpsettings import status_matches
 from runner.jobtypes.python import JobContext, JobFailed
 from runner.model import JobDef, Source
