@@ -45,7 +45,7 @@ def daemon_problems(daemon: DaemonView | None, file: Path, now: datetime) -> lis
 
 def _liveness(daemon: DaemonView, now: datetime) -> list[Problem]:
     who = f"pid {daemon.pid} on {daemon.hostname or 'an unknown host'}"
-    beat = moment(daemon.heartbeat, now)
+    beat = f"at {moment(daemon.heartbeat, now)}"
     if daemon.state == "stopped":
         detail = f"{who} stopped; its last heartbeat was {beat}"
         return [Problem(CRITICAL, "daemon", "stopped", detail, daemon.heartbeat)]
@@ -102,8 +102,8 @@ def pass_problems(
     if now - last.finished <= limits.max_pass_age:
         return []
     detail = (
-        f"the last `jobrunner run` pass finished {moment(last.finished, now)}, longer ago than "
-        f"--max-pass-age {span(limits.max_pass_age)} (is cron running it?)"
+        f"the last `jobrunner run` pass finished at {moment(last.finished, now)}, longer ago "
+        f"than --max-pass-age {span(limits.max_pass_age)} (is cron running it?)"
     )
     return [Problem(CRITICAL, "runner", "no recent pass", detail, last.finished)]
 

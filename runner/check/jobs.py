@@ -94,7 +94,7 @@ def _last_result(
 ) -> Problem | None:
     result = state.last_result
     when = state.last_finished or state.last_attempt
-    at = moment(when, now)
+    at = f"at {moment(when, now)}"
     code = "no exit code" if state.last_exit_code is None else f"exit {state.last_exit_code}"
     if result in FAILED_RESULTS:
         count = state.consecutive_failures
@@ -123,13 +123,12 @@ def _overdue_problem(
 ) -> Problem:
     limit = max(job.interval, limits.grace)
     period = _period(job, periods)
-    if period is None:
-        how = f"{span(now - late.due_since)}"
-    else:
+    how = ""
+    if period is not None:
         active = active_time(period, late.due_since, now)
-        how = f"{span(active)} of active {job.timeperiod} time"
+        how = f", {span(active)} of it in active {job.timeperiod} time"
     detail = (
-        f"due since {moment(late.due_since, now)}, {how}; overdue since "
+        f"due since {moment(late.due_since, now)}{how}; overdue since "
         f"{moment(late.overdue_since, now)} (limit max(interval, --grace) = {span(limit)})"
     )
     if job.once_per_window and period is not None and late.overdue_since - late.due_since < limit:

@@ -126,7 +126,7 @@ def span(delta: timedelta) -> str:
 
 
 def moment(when: datetime | None, now: datetime) -> str:
-    """`at 2026-11-25T07:00:00.000Z (47m ago)`, for the long output."""
+    """`2026-11-25T07:00:00.000Z (47m ago)`, for the long output."""
     if when is None:
-        return "at an unknown time"
-    return f"at {format_instant(when)} ({span(now - when)} ago)"
+        return "an unknown time"
+    return f"{format_instant(when)} ({span(now - when)} ago)"

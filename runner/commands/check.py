@@ -8,6 +8,8 @@ anything it cannot read are UNKNOWN, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from runner.check import Limits, Mode, evaluate, render, unknown
 from runner.check.gather import CheckReadError, gather
@@ -101,7 +103,11 @@ def limits_from(args: argparse.Namespace) -> Limits:
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     """Check, print the plugin output, return the plugin exit code."""
     result = check(args, options)
-    print(render(result), flush=True)
+    try:
+        print(render(result), flush=True)
+    except BrokenPipeError:  # a reader that stopped early (`| head`): no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return int(result.state)
 
 
