@@ -111,13 +111,17 @@ def load_definitions(
         )
         return LoadResult(Definitions(root=root), [missing], 0)
     walked = walk(root)
-    found = walked.diagnostics
-    if permissions is not None and os.name == "posix":  # no owners or modes elsewhere
-        from runner.definitions.permscan import scan_permissions
+    result = _load(
+        walked.files, root, timezone, registry, walked.diagnostics, cache=cache, secrets=secrets
+    )
+    if permissions is None or os.name != "posix":  # no owners or modes elsewhere
+        return result
+    from runner.definitions.permscan import program_paths, scan_permissions
 
-        checked = scan_permissions(root, walked.files, permissions, euid=permissions_uid)
-        found = [*found, *checked]
-    return _load(walked.files, root, timezone, registry, found, cache=cache, secrets=secrets)
+    paths = [*walked.files, *program_paths(result.definitions)]
+    checked = scan_permissions(root, paths, permissions, euid=permissions_uid)
+    found = sorted([*result.diagnostics, *checked], key=Diagnostic.sort_key)
+    return replace(result, diagnostics=found)
 
 
 def load_from_files(

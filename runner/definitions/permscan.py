@@ -1,6 +1,7 @@
 """Collecting the stat facts the permission check needs (the shell around `permissions`).
 
-Checked: the definitions directory itself, every definition file read (and `.jobrunnerignore`),
+Checked: the definitions directory itself, every definition file read (and `.jobrunnerignore`)
+and every program a `command` job starts from inside the tree (`argv: [bin/import]`),
 every directory between the root and such a file, and for a file reached through a symbolic
 link also its target and the target's directories; in a git checkout also the directories from
 the work tree's top level down to the root, and the git directory with its `config`, `HEAD`,
@@ -20,6 +21,7 @@ from pathlib import Path
 from runner.definitions.permissions import PathFacts, PermissionPolicy, check_permissions
 from runner.diagnostics import Diagnostic
 from runner.gitdir import find_git_dirs
+from runner.model import Definitions
 
 StatFunction = Callable[[Path], os.stat_result]
 _GIT_ENTRIES = ("config", "HEAD", "objects", "refs")
@@ -127,6 +129,26 @@ def collect_facts(
         collector.add_file(rel)
     collector.add_git()
     return list(collector.facts.values())
+
+
+def program_paths(definitions: Definitions) -> list[str]:
+    """Root-relative paths of the programs that `command` jobs start from inside the tree
+    (`argv[0]` with a `/`): a world-writable script is as dangerous as its definition."""
+    root = definitions.root.resolve()
+    paths: list[str] = []
+    for job in definitions.jobs.values():
+        argv = job.settings.get("argv") if job.type == "command" else None
+        if not argv or "/" not in str(argv[0]):
+            continue
+        program = Path(str(argv[0]))
+        if not program.is_absolute():
+            base = root / job.directory
+            program = base / str(job.settings.get("cwd", ".")) / program
+        try:
+            paths.append(program.resolve().relative_to(root).as_posix())
+        except ValueError:
+            continue  # outside the tree: the system's business
+    return paths
 
 
 def scan_permissions(

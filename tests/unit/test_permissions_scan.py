@@ -236,3 +236,22 @@ def test_load_for_judges_as_the_owner_of_the_state_directory(tmp_path: Path) -> 
     os.chown(state, 0, -1)
     refused, _registry = load_for(options, None)
     assert [d.code for d in refused.diagnostics] == ["insecure-owner"]
+
+
+def test_a_world_writable_program_in_the_tree_is_refused(tmp_path: Path) -> None:
+    """`argv: [bin/import.sh]` inside the tree: the script's own mode counts like a
+    definition's; a program outside the tree (/bin/true) is the system's business."""
+    root = tmp_path / "jobs"
+    root.mkdir()
+    (root / "bin").mkdir()
+    script = root / "bin" / "import.sh"
+    script.write_text("#!/bin/sh\ntrue\n")
+    script.chmod(0o757)
+    (root / "a.yaml").write_text(JOB.format(name="a").replace("/bin/true", "bin/import.sh"))
+    (root / "b.yaml").write_text(JOB.format(name="b"))
+    result = load_definitions(root, timezone="UTC", permissions=PermissionPolicy.ENFORCE)
+    assert [(d.file, d.code) for d in result.diagnostics] == [
+        ("bin/import.sh", "insecure-permissions")
+    ]
+    script.chmod(0o755)
+    assert load_definitions(root, timezone="UTC", permissions=PermissionPolicy.ENFORCE).ok
