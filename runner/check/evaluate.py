@@ -92,7 +92,8 @@ def _host_problems(
     else:
         notes.append("the pass age is not checked while paused (a paused `run` records none)")
     if not daemon_reports_revision:
-        found.extend(definitions_problems(data.definitions, data.jobs_dir))
+        last_pass = data.last_pass if limits.mode is Mode.CRON else None
+        found.extend(definitions_problems(data.definitions, data.jobs_dir, last_pass))
     return found
 
 

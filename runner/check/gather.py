@@ -33,7 +33,6 @@ from runner.jobtypes import default_registry
 from runner.model import Definitions, JobDef
 from runner.options import GlobalOptions
 from runner.passfile import FILE_NAME, PassRecord
-from runner.session import load
 from runner.state import JobState, StateData, StateVersionError, load_state, resolve_state_path
 from runner.state.procinfo import current_boot_id, process_start_ticks
 
@@ -104,10 +103,13 @@ def read_definitions(
             )
     if result.ok:
         return result.definitions, DefinitionsView()
+    from runner.session import load  # git only when the tree does not load
+
     loaded = load(jobs_dir, timezone=options.timezone, registry=registry, last_clean=last_clean)
     errors = tuple(_text(d) for d in loaded.diagnostics if d.is_error)
     if loaded.definitions is None:
-        return Definitions(root=jobs_dir), DefinitionsView(errors, None, runnable=False)
+        why = loaded.problems[0] if loaded.problems else None
+        return Definitions(root=jobs_dir), DefinitionsView(errors, None, False, why)
     return loaded.definitions, DefinitionsView(errors, loaded.running_revision)
 
 

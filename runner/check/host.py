@@ -75,14 +75,20 @@ def _revision(daemon: DaemonView) -> list[Problem]:
     return []
 
 
-def definitions_problems(view: DefinitionsView, jobs_dir: Path) -> list[Problem]:
-    """The definitions in the jobs directory do not load (what runs instead, if anything)."""
+def definitions_problems(
+    view: DefinitionsView, jobs_dir: Path, last_pass: PassRecord | None = None
+) -> list[Problem]:
+    """The definitions in the jobs directory do not load (what runs instead, if anything;
+    in mode cron the last pass tells when the check itself cannot read git)."""
     if not view.errors:
         return []
     if view.runnable:
         runs = f"the last clean revision {_short(view.running_revision)} runs instead"
+    elif last_pass is not None and last_pass.degraded and last_pass.revision:
+        runs = f"the last pass ran the last clean revision {_short(last_pass.revision)}"
     else:
-        runs = "no clean revision can run either, so no job runs"
+        why = f" ({view.why_not})" if view.why_not else ""
+        runs = f"no clean revision can be loaded either{why}, so no job runs"
     detail = f"{jobs_dir} does not load, {runs} (jobrunner lint){_errors_text(view.errors)}"
     return [Problem(CRITICAL, "definitions", "do not load", detail)]
 

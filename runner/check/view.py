@@ -48,6 +48,8 @@ class DefinitionsView:
     """The commit of what runs: HEAD, or the last clean revision when the tree has errors."""
     runnable: bool = True
     """False when neither the tree nor a clean revision loads: no job runs at all."""
+    why_not: str | None = None
+    """Why no clean revision could be loaded (git's complaint), when not runnable."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,3 +122,15 @@ def test_definitions_that_do_not_load_are_critical() -> None:
     result = evaluate(check_input([], definitions=nothing), Limits(), NOW)
     assert shorts(*result.problems) == ["definitions do not load"]
     assert "no job runs" in result.problems[0].detail
+
+
+def test_cron_mode_trusts_the_last_pass_when_the_check_cannot_read_git() -> None:
+    """When the check cannot load a clean revision itself (git refuses its user), mode cron
+    says which revision the last pass ran; without that it gives git's reason."""
+    view = DefinitionsView(("a.yaml:1:1: bad",), None, False, "git: dubious ownership")
+    ran = PassRecord(NOW - timedelta(minutes=2), NOW - timedelta(minutes=1), "abc1234def", True)
+    result = evaluate(check_input([], daemon=None, definitions=view, last_pass=ran), CRON, NOW)
+    assert "the last pass ran the last clean revision abc1234" in result.problems[0].detail
+    result = evaluate(check_input([], daemon=None, definitions=view), CRON, NOW)
+    detail = next(p.detail for p in result.problems if p.subject == "definitions")
+    assert "(git: dubious ownership), so no job runs" in detail
