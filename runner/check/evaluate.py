@@ -13,6 +13,7 @@ from datetime import datetime
 from runner.check.host import (
     daemon_problems,
     definitions_problems,
+    is_alive,
     live_waiting,
     pass_problems,
     pause_problem,
@@ -82,8 +83,10 @@ def _host_problems(
     if limits.mode is Mode.DAEMON:
         daemon = data.daemon
         found.extend(daemon_problems(daemon, data.state_dir / "daemon.json", now))
-        daemon_reports_revision = daemon is not None and (
-            daemon.degraded or daemon.state == "invalid-definitions"
+        daemon_reports_revision = (
+            daemon is not None
+            and is_alive(daemon, now)
+            and (daemon.degraded or daemon.state == "invalid-definitions")
         )
     elif data.pause is None:
         found.extend(

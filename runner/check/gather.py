@@ -174,6 +174,7 @@ def read_daemon_view(state_dir: Path) -> DaemonView | None:
         pid_alive=alive,
         loaded_revision=_str(document.get("loaded_revision")),
         newest_revision=_str(document.get("newest_revision")),
+        newest_dirty=document.get("newest_dirty") is True,
         degraded=document.get("degraded") is True,
         reload_errors=tuple(
             _error_text(e) for e in (errors if isinstance(errors, list) else []) if e

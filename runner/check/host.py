@@ -39,8 +39,7 @@ def daemon_problems(daemon: DaemonView | None, file: Path, now: datetime) -> lis
         )
         return [Problem(CRITICAL, "daemon", "not running", detail)]
     found = _liveness(daemon, now)
-    found.extend(_revision(daemon))
-    return found
+    return found or _revision(daemon)  # a dead daemon's revisions are history
 
 
 def _liveness(daemon: DaemonView, now: datetime) -> list[Problem]:
@@ -67,9 +66,10 @@ def _revision(daemon: DaemonView) -> list[Problem]:
         detail = f"the definitions do not load and no clean revision exists, no job runs{errors}"
         return [Problem(CRITICAL, "daemon", "runs no jobs", detail)]
     if daemon.degraded:
+        dirty = " with uncommitted changes" if daemon.newest_dirty else ""
         detail = (
             f"runs the older revision {_short(daemon.loaded_revision)} because the newest "
-            f"{_short(daemon.newest_revision)} does not load{errors}"
+            f"{_short(daemon.newest_revision)}{dirty} does not load{errors}"
         )
         return [Problem(CRITICAL, "daemon", "runs an old revision", detail)]
     return []

@@ -30,6 +30,7 @@ class DaemonView:
     """False: the pid is gone on this host; None: not checkable (another host)."""
     loaded_revision: str | None = None
     newest_revision: str | None = None
+    newest_dirty: bool = False
     degraded: bool = False
     reload_errors: tuple[str, ...] = ()
     """`file:line:column: message` of each error of the newest revision."""

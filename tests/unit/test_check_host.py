@@ -134,3 +134,15 @@ def test_cron_mode_trusts_the_last_pass_when_the_check_cannot_read_git() -> None
     result = evaluate(check_input([], daemon=None, definitions=view), CRON, NOW)
     detail = next(p.detail for p in result.problems if p.subject == "definitions")
     assert "(git: dubious ownership), so no job runs" in detail
+
+
+def test_a_stopped_daemon_reports_no_stale_revision_but_the_tree_does() -> None:
+    """A stopped daemon's old `degraded` is not repeated; the tree's own errors are reported,
+    and uncommitted changes are named as such."""
+    stopped = alive_daemon(state="stopped", degraded=True)
+    view = DefinitionsView(("a.yaml:1:1: bad",), "abc1234def")
+    result = evaluate(check_input([], daemon=stopped, definitions=view), Limits(), NOW)
+    assert shorts(*result.problems) == ["daemon stopped", "definitions do not load"]
+    dirty = alive_daemon(degraded=True, newest_dirty=True)
+    result = evaluate(check_input([], daemon=dirty, definitions=view), Limits(), NOW)
+    assert "newest abc1234 with uncommitted changes does not load" in result.problems[0].detail
