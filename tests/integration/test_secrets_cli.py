@@ -64,10 +64,14 @@ def _assert_clean(where: str, text: str) -> None:
 
 def test_secrets_appear_nowhere_but_in_the_jobs_own_output(repo: GitRepo, tmp_path: Path) -> None:
     """After a failing run that prints its secrets: JSON logs (verbose), the failure line,
-    state.json, the journal, the run summary line, status and history (json and table) and
-    plan hold no secret; last_error and the excerpt show `***` instead."""
-    run = _cli(repo, tmp_path, "--log-format", "json", "--verbose", "run")
+    the metrics file, state.json, the journal, the run summary line, status, history (json
+    and table), check and plan hold no secret; last_error and the excerpt show `***`."""
+    metrics = tmp_path / "jobrunner.prom"
+    run = _cli(
+        repo, tmp_path, "--log-format", "json", "--verbose", "run", "--metrics-file", str(metrics)
+    )
     assert run.returncode == 1, run.stderr
+    _assert_clean("the metrics file", metrics.read_text())
     _assert_clean("the run's log and failure line", run.stderr + run.stdout)
     assert "***" in run.stderr
     finished = [
@@ -100,6 +104,11 @@ def test_secrets_appear_nowhere_but_in_the_jobs_own_output(repo: GitRepo, tmp_pa
     status = json.loads(_cli(repo, tmp_path, "status", "--format", "json").stdout)
     leaky = next(row for row in status["jobs"] if row["job"] == "leaky")
     assert "***" in leaky["last_error"]
+    for command in (("check", "--mode", "cron"), ("check", "--mode", "cron", "--job", "leaky")):
+        check = _cli(repo, tmp_path, *command)
+        assert check.returncode == 2, check.stdout  # CRITICAL: leaky failed
+        assert "leaky" in check.stdout
+        _assert_clean(" ".join(command), check.stdout + check.stderr)
     for fmt in ("text", "markdown", "json"):
         plan = _cli(repo, tmp_path, "plan", "--base", "HEAD~1", "--head", "HEAD", "--format", fmt)
         assert plan.returncode in (0, 1), plan.stderr
