@@ -89,9 +89,7 @@ def _host_problems(
             and (daemon.degraded or daemon.state == "invalid-definitions")
         )
     elif data.pause is None:
-        found.extend(
-            pass_problems(data.last_pass, data.busy, data.state_dir / "last_pass.json", limits, now)
-        )
+        found.extend(pass_problems(data, limits, now))
     else:
         notes.append("the pass age is not checked while paused (a paused `run` records none)")
     if not daemon_reports_revision:

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from runner.check.model import Limits, Mode, Problem, moment, span
-from runner.check.view import BusyRun, CheckInput, DaemonView, DefinitionsView
+from runner.check.view import CheckInput, DaemonView, DefinitionsView
 from runner.daemonfile import STALE_HEARTBEAT_S, Pause, Waiting
 from runner.exitcodes import CheckState
-from runner.passfile import PassRecord
+from runner.passfile import FILE_NAME, PassRecord
 
 STALE_HEARTBEAT = timedelta(seconds=STALE_HEARTBEAT_S)
 CRITICAL = CheckState.CRITICAL
@@ -93,11 +93,15 @@ def definitions_problems(
     return [Problem(CRITICAL, "definitions", "do not load", detail)]
 
 
-def pass_problems(
-    last: PassRecord | None, busy: BusyRun | None, file: Path, limits: Limits, now: datetime
-) -> list[Problem]:
-    """Mode cron: has a `jobrunner run` pass finished recently (or is one busy)?"""
-    if busy is not None:
+def pass_problems(data: CheckInput, limits: Limits, now: datetime) -> list[Problem]:
+    """Mode cron: has a `jobrunner run` pass finished recently? A pass that is busy (a job's
+    process is alive) or started a job within --max-pass-age counts as alive too, so a long
+    pass of many jobs is not mistaken for a dead crontab."""
+    last, file = data.last_pass, data.state_dir / FILE_NAME
+    if data.busy is not None:
+        return []
+    started = [s.last_attempt for s in data.states.values() if s.last_attempt is not None]
+    if started and now - max(started) <= limits.max_pass_age and last is not None:
         return []
     if last is None:
         detail = (

@@ -146,3 +146,14 @@ def test_a_stopped_daemon_reports_no_stale_revision_but_the_tree_does() -> None:
     dirty = alive_daemon(degraded=True, newest_dirty=True)
     result = evaluate(check_input([], daemon=dirty, definitions=view), Limits(), NOW)
     assert "newest abc1234 with uncommitted changes does not load" in result.problems[0].detail
+
+
+def test_cron_mode_a_long_pass_that_still_starts_jobs_is_alive() -> None:
+    """The last pass ended 3h ago, but a job started 5 minutes ago: the running pass is alive;
+    once no job started for --max-pass-age either, it is CRITICAL."""
+    old = PassRecord(NOW - timedelta(hours=3), NOW - timedelta(hours=3))
+    states = {"a": ran(NOW - timedelta(minutes=5))}
+    data = check_input([job("a")], states, daemon=None, last_pass=old)
+    assert evaluate(data, CRON, NOW).state == CheckState.OK
+    later = NOW + timedelta(minutes=20)
+    assert shorts(*evaluate(data, CRON, later).problems) == ["runner no recent pass"]
