@@ -83,7 +83,11 @@ def job_problems(
     output = str(output_path(paths, job.name, state.last_run_id)) if state.last_run_id else None
     last = _last_result(job, state, limits, now, output)
     found = [] if last is None else [last]
-    late = overdue(job, state.timing(now), periods, limits, now)
+    # A job that runs right now is not late: its start is the attempt (a runner that died
+    # mid-job leaves the attempt open, and the daemon or pass checks report that).
+    late = (
+        None if state.attempt is not None else overdue(job, state.timing(now), periods, limits, now)
+    )
     if late is not None:
         found.append(_overdue_problem(job, late, periods, limits, now))
     return found

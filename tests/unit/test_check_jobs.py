@@ -11,6 +11,7 @@ from runner.check.jobs import overdue
 from runner.daemonfile import Waiting
 from runner.exitcodes import CheckState
 from runner.planner import JobTiming
+from runner.state import OpenAttempt
 from runner.timeperiods import TimePeriod
 from tests.unit.check_fixtures import NOW, alive_daemon, check_input, job, ran
 
@@ -187,3 +188,13 @@ def test_one_job_only_and_unknown_job() -> None:
     missing = evaluate(data, Limits(job="nope"), NOW)
     assert missing.state == CheckState.UNKNOWN
     assert "unknown job 'nope'" in missing.summary
+
+
+def test_a_job_running_longer_than_its_interval_is_not_overdue() -> None:
+    """A 1h job whose attempt started 3h ago and is still open (running) is not overdue."""
+    started = NOW - timedelta(hours=3)
+    attempt = OpenAttempt("r1", started, None, "boot", 4321, 4321, None)
+    state = ran(started, "success", attempt=attempt)
+    assert evaluate(check_input([job("a")], {"a": state}), Limits(), NOW).state == CheckState.OK
+    finished = ran(started)
+    assert evaluate(check_input([job("a")], {"a": finished}), Limits(), NOW).state == 2
