@@ -15,6 +15,7 @@ import select
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -55,8 +56,9 @@ def wait_for_event(proc: subprocess.Popen[bytes], name: str, count: int) -> None
     assert proc.stderr is not None
     seen, buffer = 0, b""
     fd = proc.stderr.fileno()
+    deadline = time.monotonic() + WAIT_S
     while seen < count:
-        ready, _, _ = select.select([fd], [], [], WAIT_S)
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
         chunk = os.read(fd, 65536) if ready else b""
         if not chunk:
             pytest.fail(f"daemon log ended or stalled before {count} {name!r} lines")
