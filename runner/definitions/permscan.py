@@ -17,13 +17,15 @@ import pwd
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISLNK
 
 from runner.definitions.permissions import PathFacts, PermissionPolicy, check_permissions
 from runner.diagnostics import Diagnostic
 from runner.gitdir import find_git_dirs
 from runner.model import Definitions
 
-StatFunction = Callable[[Path], os.stat_result]
+StatFunction = Callable[[str], os.stat_result]
+"""`os.lstat` by default: a symbolic link is recognised and followed to its target."""
 _GIT_ENTRIES = ("config", "HEAD", "objects", "refs")
 
 
@@ -61,66 +63,65 @@ class SystemAccounts:
 
 
 class _Collector:
+    """Gathers facts with plain strings and one lstat per path: it runs on every reload."""
+
     def __init__(self, root: Path, stat: StatFunction) -> None:
-        self.root = root.resolve()
+        self.root = str(root.resolve())
+        self.prefix = self.root.rstrip("/") + "/"
         self.stat = stat
         self.facts: dict[str, PathFacts] = {}
-        self._real_dirs: dict[Path, Path] = {}
+        self._dirs: set[str] = set()
 
-    def add(self, path: Path, file: str | None, *, is_git: bool = False) -> None:
-        key = str(path)
-        if key in self.facts:
+    def add(self, path: str, file: str | None, *, is_git: bool = False) -> None:
+        if path in self.facts:
             return
         try:
             st = self.stat(path)
         except OSError:
             return  # gone since the walk: the next scan sees the change
-        self.facts[key] = PathFacts(file, key, st.st_mode, st.st_uid, st.st_gid, is_git)
+        if S_ISLNK(st.st_mode):
+            self.add_link(path)
+            return
+        self.facts[path] = PathFacts(file, path, st.st_mode, st.st_uid, st.st_gid, is_git)
 
-    def add_file(self, rel: str) -> None:
-        path = self.root / rel
-        self.add(path, rel)
-        self.add_dirs(rel)
-        real = self._real(path)
-        if real != path and self.root in real.parents:
-            target = real.relative_to(self.root).as_posix()
+    def add_link(self, path: str) -> None:
+        """A link's own mode means nothing: its target inside the tree is checked instead."""
+        real = os.path.realpath(path)
+        if real.startswith(self.prefix):
+            target = real[len(self.prefix) :]
             self.add(real, target)
             self.add_dirs(target)
 
-    def _real(self, path: Path) -> Path:
-        """`path.resolve()`, resolving each directory once: one lstat per plain file."""
-        if path.is_symlink():
-            return path.resolve()
-        directory = path.parent
-        real = self._real_dirs.get(directory)
-        if real is None:
-            real = self._real_dirs[directory] = directory.resolve()
-        return real / path.name
+    def add_file(self, rel: str) -> None:
+        self.add(self.prefix + rel, rel)
+        self.add_dirs(rel)
 
     def add_dirs(self, rel: str) -> None:
-        parts = rel.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            name = "/".join(parts[:depth])
-            self.add(self.root / name, name)
+        head = rel.rpartition("/")[0]
+        while head and head not in self._dirs:
+            self._dirs.add(head)
+            self.add(self.prefix + head, head)
+            head = head.rpartition("/")[0]
 
     def add_git(self) -> None:
-        dirs = find_git_dirs(self.root)
+        root = Path(self.root)
+        dirs = find_git_dirs(root)
         if dirs is None:
             return
         top = dirs.git_dir.parent if dirs.git_dir.name == ".git" else None
-        if top is not None and (top == self.root or top in self.root.parents):
-            for directory in (self.root, *self.root.parents):
+        if top is not None and (top == root or top in root.parents):
+            for directory in (root, *root.parents):
                 if directory == top:
                     break
-                self.add(directory.parent, None)
+                self.add(str(directory.parent), None)
         for base in dict.fromkeys((dirs.git_dir, dirs.common_dir)):
-            self.add(base, None, is_git=True)
+            self.add(str(base), None, is_git=True)
             for name in _GIT_ENTRIES:
-                self.add(base / name, None, is_git=True)
+                self.add(str(base / name), None, is_git=True)
 
 
 def collect_facts(
-    root: Path, files: Iterable[str], *, stat: StatFunction = os.stat
+    root: Path, files: Iterable[str], *, stat: StatFunction = os.lstat
 ) -> list[PathFacts]:
     """The facts about the root, the root-relative `files`, their directories and git."""
     collector = _Collector(root, stat)
@@ -134,21 +135,19 @@ def collect_facts(
 def program_paths(definitions: Definitions) -> list[str]:
     """Root-relative paths of the programs that `command` jobs start from inside the tree
     (`argv[0]` with a `/`): a world-writable script is as dangerous as its definition."""
-    root = definitions.root.resolve()
+    root = str(definitions.root.resolve())
     paths: list[str] = []
     for job in definitions.jobs.values():
         argv = job.settings.get("argv") if job.type == "command" else None
         if not argv or "/" not in str(argv[0]):
             continue
-        program = Path(str(argv[0]))
-        if not program.is_absolute():
-            base = root / job.directory
-            program = base / str(job.settings.get("cwd", ".")) / program
-        try:
-            paths.append(program.resolve().relative_to(root).as_posix())
-        except ValueError:
-            continue  # outside the tree: the system's business
-    return paths
+        # Strings, not Path objects: this runs for every job on every daemon reload.
+        directory = job.source.file.rpartition("/")[0] if job.source is not None else ""
+        cwd = os.path.join(root, directory, str(job.settings.get("cwd", "")))  # noqa: PTH118
+        program = os.path.normpath(os.path.join(cwd, str(argv[0])))  # noqa: PTH118
+        if program.startswith(root.rstrip("/") + "/"):  # else the system's business
+            paths.append(program[len(root.rstrip("/")) + 1 :])
+    return sorted(set(paths))
 
 
 def scan_permissions(
@@ -156,7 +155,7 @@ def scan_permissions(
     files: Iterable[str],
     policy: PermissionPolicy,
     *,
-    stat: StatFunction = os.stat,
+    stat: StatFunction = os.lstat,
     euid: int | None = None,
 ) -> list[Diagnostic]:
     """Check the tree at `root` (whose walk read `files`) for the runner's effective user
