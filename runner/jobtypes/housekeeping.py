@@ -21,6 +21,7 @@ A run has two halves, so that nothing a child does can race the runner's own sta
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -122,8 +123,11 @@ def remove_stale_files(directory: Path, older: timedelta, ctx: JobContext) -> li
     for path in candidates:
         if ctx.stop_requested:
             raise JobFailed(f"stopped after removing {len(removed)} stale file(s)")
-        info = path.lstat()
-        if path.is_file() and not path.is_symlink() and info.st_mtime < limit:
+        try:
+            info = path.lstat()
+        except FileNotFoundError:  # answered or withdrawn meanwhile
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
             path.unlink(missing_ok=True)
             ctx.logger.info("removed stale %s", path.name)
             removed.append(path)
