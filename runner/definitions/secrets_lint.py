@@ -147,7 +147,7 @@ def _judge(path: DocPath, node: Any) -> Match | None:
     if not isinstance(node, str):
         return None
     found = scan_text(node)
-    if found is None and _is_secret_env(path) and not is_reference(node):
+    if found is None and _is_secret_env(path) and "${" not in node and not is_reference(node):
         found = Match(f"a literal value for {path[-1]}", 0)
     return found
 

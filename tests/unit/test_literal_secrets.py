@@ -101,6 +101,7 @@ settings:
   env:
     DB_PASSWORD: "hunter2x"
     API_TOKEN: "${API_TOKEN}"
+    AUTH_TOKEN: "Bearer ${TOKEN}"
     TOKEN_FILE: /run/secrets/token
     TIMEOUT: "30"
   cwd: /srv
