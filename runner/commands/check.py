@@ -24,6 +24,7 @@ from runner.commands.common import duration_arg
 from runner.durations import format_duration
 from runner.errors import JobrunnerError
 from runner.exitcodes import CheckState
+from runner.logconfig import configure_logging
 from runner.options import GlobalOptions
 
 NAME = "check"
@@ -102,6 +103,8 @@ def limits_from(args: argparse.Namespace) -> Limits:
 
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     """Check, print the plugin output, return the plugin exit code."""
+    # Stdout is the plugin output: anything logged on the way goes to stderr, warnings only.
+    configure_logging(verbose=options.verbose, log_format=options.log_format, quiet=True)
     result = check(args, options)
     try:
         print(render(result), flush=True)
