@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.definitions import LoadResult, load_from_files
+from runner.definitions.permissions import UNTRUSTED_GIT
 from runner.diagnostics import Diagnostic
 from runner.dispatch import Dispatcher
 from runner.jobtypes import JobTypeRegistry
@@ -126,6 +127,8 @@ def load_fallback(
     why = None
     if revision is None:
         why = "the definitions are not in a git work tree: no earlier revision to run"
+        if UNTRUSTED_GIT in scan.problems:
+            why = UNTRUSTED_GIT
     elif last_clean is None:
         why = "no revision of these definitions has loaded cleanly yet"
     if why is not None or revision is None or last_clean is None:

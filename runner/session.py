@@ -106,7 +106,10 @@ def _fallback(
     problems: list[str],
 ) -> LoadResult | None:
     if revision is None:
-        problems.append("the definitions are not in a git work tree: no earlier revision to run")
+        if UNTRUSTED_GIT not in problems:
+            problems.append(
+                "the definitions are not in a git work tree: no earlier revision to run"
+            )
         return None
     if last_clean is None:
         problems.append("no revision of these definitions has loaded cleanly yet")

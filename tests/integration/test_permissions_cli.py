@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from runner.definitions.permissions import UNTRUSTED_GIT
 from tests.gitrepo import GitRepo
 from tests.integration.cli import cli_environment, run_cli
 from tests.integration.daemonproc import DaemonProcess, event
@@ -173,3 +174,22 @@ def test_state_directory_and_files_keep_the_spec_modes_under_umask_000(tmp_path:
     for name, mode in modes.items():
         expected = 0o750 if (state.parent / name).is_dir() else 0o640
         assert mode == expected, f"{name}: {mode:04o}"
+
+
+def test_daemon_with_a_world_writable_git_directory_stays_idle(
+    git_repo: GitRepo, tmp_path: Path, daemons: list[DaemonProcess]
+) -> None:
+    """A world-writable .git at start-up: no git is run, no fallback is read, the daemon is
+    up and idle (READY) and says why; no job starts."""
+    git_repo.write("jobs/a.yaml", job("a", 'argv: ["true"]'))
+    git_repo.commit()
+    (git_repo.path / ".git").chmod(0o777)
+    daemon = DaemonProcess(git_repo.path / "jobs", tmp_path / "state" / "state.json")
+    daemons.append(daemon)
+    why = daemon.wait_for(event("definitions.no_fallback"))["why"]
+    assert why == UNTRUSTED_GIT
+    daemon.wait_for(event("daemon.ready"))
+    assert daemon.stop() == 0
+    events = [line.get("event") for line in daemon.read_rest()]
+    assert "job.started" not in events
+    assert "definitions.invalid" in events

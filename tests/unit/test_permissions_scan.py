@@ -143,7 +143,7 @@ def test_git_directory_world_writable_blocks_git(git_repo: GitRepo) -> None:
     )
     assert loaded.definitions is None
     assert loaded.revision is None
-    assert UNTRUSTED_GIT in loaded.problems
+    assert loaded.problems == [UNTRUSTED_GIT]
 
 
 def test_git_top_level_between_root_and_git_is_checked(git_repo: GitRepo) -> None:
