@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.gitrepo import GitRepo
 from tests.integration.cli import run_cli
+from tests.integration.daemonproc import DaemonProcess, event
 from tests.integration.test_run_cli import job
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "migrating-from-cron.md"
@@ -123,3 +124,20 @@ def test_the_mailto_example_of_the_cron_guide_sends_mail(git_repo: GitRepo, tmp_
     assert mail.startswith("-s|jobrunner: report failure|ops@example.com|\n")
     assert "exited with code 4: no data" in mail
     assert "no data\n" in mail
+
+
+def test_the_daemon_runs_the_failure_hook(git_repo: GitRepo, tmp_path: Path) -> None:
+    """`run --forever` runs on_failure after a failed run and keeps serving."""
+    failures = tmp_path / "failure.jsonl"
+    git_repo.write(
+        "jobs/bad.yaml", job("bad", 'shell: "exit 5"', extra=hook_yaml("on_failure", failures))
+    )
+    git_repo.commit("failing job")
+    daemon = DaemonProcess(git_repo.path / "jobs", tmp_path / "state" / "state.json")
+    try:
+        daemon.wait_for(event("hook.finished", hook="on_failure", job="bad"))
+        assert daemon.stop() == 0
+    finally:
+        daemon.close()
+    (called,) = calls(failures)
+    assert called["JOBRUNNER_EXIT_CODE"] == "5"
