@@ -47,17 +47,20 @@ _TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
     ("a JSON Web Token", re.compile(r"\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}")),
 )
-_CREDENTIAL_WORDS = (
-    r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|auth)"
+_KEY = (
+    r"(?:[A-Za-z0-9]+[_-])*"
+    r"(?:[A-Za-z]*pass(?:word|wd|phrase)|pwd|secret|token|api[_-]?key|access[_-]?key|auth)"
+    r"(?:[_-][A-Za-z0-9]+)*"
 )
+"""A name whose words (split at `_` / `-`) include a credential word: `db_password`,
+`x-auth-token`, `PGPASSWORD`; not `oauth_provider`, `author` or `tokenizer`."""
 _ASSIGNMENT = re.compile(
-    rf"(?i)(?<![A-Za-z0-9])(?P<key>[A-Za-z0-9_-]*{_CREDENTIAL_WORDS}[A-Za-z0-9_-]*)"
-    r"\s*[=:]\s*['\"]?(?P<value>[^\s&;,'\"]+)"
+    rf"(?i)(?<![A-Za-z0-9])(?P<key>{_KEY})\s*[=:]\s*['\"]?(?P<value>[^\s&;,'\"]+)"
 )
 _URL_CREDENTIALS = re.compile(r"://[^/\s:@]+:(?P<value>[^/\s@]+)@")
 _AUTH_HEADER = re.compile(r"(?i)\b(?:bearer|basic)\s+(?P<value>[A-Za-z0-9._~+/=-]{12,})")
-_SECRET_FLAG = re.compile(rf"(?i)^--?{_CREDENTIAL_WORDS}[a-z0-9_-]*$")
-_SECRET_KEY = re.compile(r"(?i)(?:passw|passphrase|secret|token|api_?key|access_?key|private_?key)")
+_SECRET_FLAG = re.compile(rf"(?i)^--?{_KEY}$")
+_SECRET_NAME = re.compile(rf"(?i)^{_KEY}$|(?i:private[_-]?key)")
 _NOT_SECRET_KEY = re.compile(r"(?i)(?:_FILE|_PATH|_DIR|_URL|_URI|_HOST|_USER|_USERNAME|_NAME|_ID)$")
 _CANDIDATE = re.compile(r"[A-Za-z0-9+/_=-]{24,}")
 _PLACEHOLDER = re.compile(
@@ -88,8 +91,8 @@ def is_reference(value: str) -> bool:
 
 
 def _is_secret_name(name: str) -> bool:
-    normal = name.replace("-", "_").strip("_")
-    return bool(_SECRET_KEY.search(normal)) and not _NOT_SECRET_KEY.search(normal)
+    normal = name.strip("-_").replace("-", "_")
+    return bool(_SECRET_NAME.search(normal)) and not _NOT_SECRET_KEY.search(normal)
 
 
 def entropy(text: str) -> float:

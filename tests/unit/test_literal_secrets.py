@@ -77,6 +77,9 @@ def test_secret_shapes_are_found(text: str, what: str) -> None:
         "/opt/backup/bin/rotate-snapshots --keep-daily 7 --keep-weekly 4",
         "who | wc -l",
         "auth=none",
+        'git commit --author="Jobrunner Bot <bot@example.com>" -m nightly',
+        "login --oauth_provider=github",
+        "train --tokenizer=bert-base-uncased",
     ],
 )
 def test_ordinary_strings_are_left_alone(text: str) -> None:
@@ -104,6 +107,7 @@ settings:
     AUTH_TOKEN: "Bearer ${TOKEN}"
     TOKEN_FILE: /run/secrets/token
     TIMEOUT: "30"
+    TOKENIZER_MODEL: bert-base-uncased
   cwd: /srv
 """
 ARGV_JOB = """\
@@ -112,7 +116,7 @@ name: argv
 type: command
 interval: 1h
 settings:
-  argv: [mysql, --password, hunter2x, --user, backup]
+  argv: [mysql, --password, hunter2x, --user, backup, --author, "Bot Smith"]
 """
 
 
