@@ -128,7 +128,9 @@ def scan_text(text: str) -> Match | None:
             key = found.groupdict().get("key")
             if key is not None and _NOT_SECRET_KEY.search(key.replace("-", "_")):
                 continue
-            if not is_reference(found.group("value")):
+            value = found.group("value")
+            # `$X` inside it: built from a reference; `NAME:`: a header name, not its value
+            if not (is_reference(value) or "$" in value or value.endswith(":")):
                 return Match(what, found.start("value"))
     for found in _CANDIDATE.finditer(text):
         if _is_random(found.group()):

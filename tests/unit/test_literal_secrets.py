@@ -80,6 +80,8 @@ def test_secret_shapes_are_found(text: str, what: str) -> None:
         'git commit --author="Jobrunner Bot <bot@example.com>" -m nightly',
         "login --oauth_provider=github",
         "train --tokenizer=bert-base-uncased",
+        'auth="PRIVATE-TOKEN: $JOBRUNNER_PLAN_TOKEN"',
+        "curl -u api:token=${TOKEN}x https://example.com",
     ],
 )
 def test_ordinary_strings_are_left_alone(text: str) -> None:
