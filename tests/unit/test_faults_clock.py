@@ -93,14 +93,14 @@ settings:
 
 
 def test_week_across_fall_back_skips_and_repeats_nothing(tmp_path: Path) -> None:
-    """Passes every 20 minutes for a week across the autumn change: an hourly job inside a
+    """Passes every 30 minutes for a week across the autumn change: an hourly job inside a
     night period runs once per real hour of the (long) night, an office-hours job once per
     hour of each weekday, a 30-minute job every 30 minutes; no gap is shorter than the
     interval, and no tick at which a job was due passes without it running."""
     loaded = definitions(tmp_path, {"heartbeat": "30m"}, PERIODS)
     assert loaded.definitions is not None
     start = datetime(2026, 10, 22, 10, 0, tzinfo=UTC)  # Berlin falls back on Sunday 25th
-    ticks = [start + timedelta(minutes=20 * i) for i in range(7 * 24 * 3)]  # UTC: real time
+    ticks = [start + timedelta(minutes=30 * i) for i in range(7 * 24 * 2)]  # UTC: real time
     runs = cron(tmp_path / "state.json", loaded, FakeClock(start), ticks)
     periods = loaded.definitions.timeperiods
     jobs = loaded.definitions.jobs
