@@ -195,8 +195,10 @@ def daemon_write(metrics: MetricsFile, daemon: Daemon) -> None:
             installed.dispatcher.metrics = metrics
             metrics.update(installed.definitions, daemon.parts.store.data.jobs, installed.revision)
             metrics.waiting = lambda now: _waiting(daemon, installed, now)
-            metrics.more_due = lambda now: (
-                daemon.report.pause is None and installed.planner.next_due(now) is not None
+            # Jobs that were due when the current one started (itself excluded: the planner
+            # still holds its old entry until the run returns) run right after it.
+            metrics.more_due = lambda _now: (
+                daemon.report.pause is None and bool(daemon.report.waiting)
             )
         metrics.write()
     except Exception as exc:  # noqa: BLE001 - metrics must never stop the daemon
