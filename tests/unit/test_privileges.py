@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from runner.privileges import (
@@ -140,9 +142,31 @@ def test_system_database_knows_root_and_nobody() -> None:
 
 def test_system_unit_refuses_root() -> None:
     """The shipped system unit sets JOBRUNNER_REFUSE_ROOT=1 beside User=."""
-    from pathlib import Path
-
     unit = Path(__file__).resolve().parents[2] / "contrib" / "systemd" / "jobrunner.service"
     lines = unit.read_text(encoding="utf-8").splitlines()
     assert f"Environment={REFUSE_ROOT_VARIABLE}=1" in lines
     assert "User=jobrunner" in lines
+
+
+def test_command_type_refuses_another_user_when_not_root(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Wired into the command type: a runner that is not root gets a LaunchError naming the
+    user instead of starting the job as itself."""
+    import pwd
+    from datetime import timedelta
+
+    from runner.jobtypes.base import LaunchContext, LaunchError
+    from runner.jobtypes.command import CommandType
+    from runner.model import JobDef
+
+    nobody = pwd.getpwnam("nobody")
+    monkeypatch.setattr("runner.jobtypes.command.os.geteuid", lambda: nobody.pw_uid)
+    monkeypatch.setattr("runner.jobtypes.command.os.getegid", lambda: nobody.pw_gid)
+    job = JobDef("j", "command", timedelta(hours=1), {"argv": ["true"], "user": "root"})
+    context = LaunchContext(root=tmp_path, environ={})
+    with pytest.raises(LaunchError, match="cannot start a job as user 'root'"):
+        CommandType().launch(job, context)
+    own = JobDef("j", "command", timedelta(hours=1), {"argv": ["true"], "user": "nobody"})
+    spec = CommandType().launch(own, context)
+    assert (spec.user, spec.group, spec.extra_groups) == (None, None, None)
