@@ -188,9 +188,13 @@ def run_pass(
         stop=stop,
     )
     ran: list[tuple[str, Outcome]] = []
+    waiting = {item.name: item.due_at for item in due}  # due, not yet started (metrics)
+    if dispatcher.metrics is not None:
+        dispatcher.metrics.waiting = lambda _now: waiting
     for item in due:
         if stop is not None and stop.level:
             break
+        del waiting[item.name]
         outcome = _run_one(planner, dispatcher, item, clock)
         if outcome is not None:
             ran.append((item.name, outcome))

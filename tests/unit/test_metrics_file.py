@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -12,8 +13,12 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
+from runner.commands.run import run_pass
+from runner.jobtypes import default_registry
 from runner.metricsfile import ENV, MetricsFile
 from runner.model import Definitions, JobDef
+from runner.session import load
+from runner.state import StateStore
 from runner.testing import FakeClock
 from tests.unit.test_metrics_promtext import parse
 
@@ -121,3 +126,36 @@ def test_the_environment_names_the_file() -> None:
     assert found.path == Path("/tmp/x.prom")
     assert MetricsFile.from_environ({ENV: " "}, clock) is None
     assert MetricsFile.from_environ({}, clock) is None
+
+
+class TickingClock(FakeClock):
+    """A fake clock that moves a second forward every time it is read."""
+
+    def now(self) -> datetime:
+        """The fake instant, one second later than the last reading."""
+        self.advance(timedelta(seconds=1))
+        return super().now()
+
+
+def test_a_run_pass_shows_jobs_waiting_behind_the_running_one(tmp_path: Path) -> None:
+    """In a `run` pass, a due job not yet started shows how long it has waited."""
+    jobs, metrics = tmp_path / "jobs", tmp_path / "jobrunner.prom"
+    jobs.mkdir()
+    job = "kind: Job\nname: {name}\ntype: command\ninterval: 1h\nsettings:\n  argv: {argv}\n"
+    (jobs / "a.yaml").write_text(job.format(name="a", argv="['true']"))
+    copy = json.dumps(["cp", str(metrics), str(tmp_path / "seen.prom")])
+    (jobs / "b.yaml").write_text(job.format(name="b", argv=copy))
+    loaded = load(jobs, timezone="UTC", registry=default_registry(), last_clean=None)
+    clock = TickingClock(START)
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        StateStore.open(tmp_path / "state.json", clock=clock) as store,
+    ):
+        patch.setenv(ENV, str(metrics))
+        ran = run_pass(store, loaded, default_registry(), clock=clock)
+    assert [name for name, _ in ran] == ["a", "b"]
+    seen = parse((tmp_path / "seen.prom").read_text())["jobrunner_job_due_waiting_seconds"]
+    assert seen.value(job="a") == 0
+    assert seen.value(job="b") > 0
+    final = parse(metrics.read_text())["jobrunner_job_due_waiting_seconds"]
+    assert final.value(job="b") == 0
