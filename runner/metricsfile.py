@@ -146,7 +146,9 @@ class MetricsFile:
 
 def replace_file(path: Path, text: str) -> None:
     """Replace `path` atomically with `text`, mode 0644 (temp file in the same directory)."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # One fixed temp name (only the runner holding the state lock writes): a crash leaves
+    # at most one stale temp file, which node_exporter ignores and the next write reuses.
+    temp = path.with_name(f".{path.name}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
     try:
         try:
