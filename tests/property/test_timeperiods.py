@@ -92,12 +92,15 @@ def test_is_active_is_constant_until_next_change(
     """is_active does not change on [t, next_change(t)) and flips at next_change(t)."""
     state = period.is_active(at)
     change = period.next_change(at)
-    end = change if change is not None else at + timedelta(days=40)
+    # in UTC: adding a timedelta to a zoned datetime is wall-clock arithmetic, which across a
+    # DST fold lands an hour off in absolute time
+    start = at.astimezone(UTC)
+    end = change if change is not None else start + timedelta(days=40)
     assert change is None or change > at
     for fraction in fractions:
-        assert period.is_active(at + (end - at) * fraction * 0.999999) == state
+        assert period.is_active(start + (end - start) * fraction * 0.999999) == state
     if change is not None:
-        assert period.is_active(change - timedelta(microseconds=1)) == state
+        assert period.is_active(change.astimezone(UTC) - timedelta(microseconds=1)) == state
         assert period.is_active(change) != state
 
 
