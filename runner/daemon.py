@@ -438,6 +438,8 @@ class Daemon:
             if changed:
                 self._write_report(force=True)
                 status(self.parts.notifier, self.report.status_line(now))
+        if self.metrics is not None:
+            self.metrics.flush()  # a write put off after a run because another job followed
         self.parts.store.maybe_compact()
 
     def tick(self) -> None:

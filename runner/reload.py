@@ -81,9 +81,7 @@ class Scanner:
             revision, problems = _revision(self.root, result)
             if fingerprint(self.root) == before:
                 took = (monotonic() - started) * 1000
-                return Scan(
-                    result, revision, problems, parsed=self._cache.parsed, duration_ms=took
-                )
+                return Scan(result, revision, problems, parsed=self._cache.parsed, duration_ms=took)
             why = "files changed while they were read"
         return Scan(None, None, unstable=why)
 
