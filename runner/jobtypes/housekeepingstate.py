@@ -78,9 +78,7 @@ def apply_housekeeping(run: RunRecorded, after: timedelta, remove_orphans: bool)
     store, defined = run.store, run.definitions.jobs
     own_work = store.paths.work / run.job.name
     plan = plan_forget(store.data.jobs, defined, _read_tracking(own_work), run.now, after)
-    for name in plan.forget:
-        store.data.jobs.pop(name, None)
-    store.compact()  # a snapshot without them; the journal is emptied
+    store.forget(plan.forget)  # a snapshot without them; the journal is emptied
     lines = [f"forgot job {name}: state, run history and work directory" for name in plan.forget]
     for name in plan.forget:
         _remove(store.paths.runs, name)

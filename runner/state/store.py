@@ -307,6 +307,13 @@ class StateStore:
             return True
         return False
 
+    def forget(self, names: Iterable[str]) -> list[str]:
+        """Drop the records of `names` (jobs gone for good) and compact, so that no journal
+        line brings them back; returns the names that had a record."""
+        dropped = [name for name in names if self.data.jobs.pop(name, None) is not None]
+        self.compact()
+        return dropped
+
     def compact(self) -> None:
         """Write a new snapshot of everything (atomically) and empty the journal."""
         document = self.data.to_document(format_instant(self._clock.now()))

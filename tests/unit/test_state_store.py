@@ -251,3 +251,16 @@ def test_timings_for_the_planner(tmp_path: Path) -> None:
     assert timings["a"] == JobTiming(T0, T0, 1)
     assert timings["new"] == JobTiming(later, None, 0)
     store.close()
+
+
+def test_forget_drops_records_for_good(tmp_path: Path) -> None:
+    """forget() removes the named records and compacts, so reopening does not bring them back."""
+    clock = FakeClock(datetime(2026, 11, 25, tzinfo=UTC))
+    path = tmp_path / "state.json"
+    with StateStore.open(path, clock=clock) as store:
+        store.see_jobs(["keep", "gone"], clock.now())
+        store.sync()
+        assert store.forget(["gone", "never-was"]) == ["gone"]
+    with StateStore.open(path, clock=clock) as store:
+        assert store.job("gone") is None
+        assert store.job("keep") is not None
