@@ -21,7 +21,8 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from runner.daemon import Daemon, DaemonParts
+from runner.daemon import Daemon
+from runner.daemonparts import DaemonParts
 from runner.jobtypes import default_registry
 from runner.logconfig import configure_logging
 from runner.memory import MemoryGuard, current_rss

@@ -11,58 +11,35 @@ exits because of definitions: only on a stop request or the memory guard, both w
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from runner.clock import Clock
 from runner.daemonfile import Pause, read_pause, write_daemon
-from runner.daemonloaded import Installed, accept, build_installed, load_fallback
+from runner.daemonloaded import Installed
+from runner.daemonparts import DaemonParts
 from runner.daemonreport import Report, Running
-from runner.dispatch import Dispatcher
+from runner.daemonsets import DefinitionSets
 from runner.executor import Executor, Outcome
-from runner.inbox import Inbox, Message, PauseChanged, ReloadRequested, RunRequested, Stop
-from runner.jobtypes import JobTypeRegistry
+from runner.inbox import Message, PauseChanged, ReloadRequested, RunRequested, Stop
 from runner.logconfig import get_logger
-from runner.memory import MemoryGuard
 from runner.metricsfile import MetricsFile, daemon_write
-from runner.model import Definitions, JobDef
-from runner.reload import Scan, Scanner
-from runner.revision import Revision
+from runner.model import JobDef
 from runner.runrequests import PendingRequest, answer, pending
-from runner.sdnotify import Notifier, WatchdogPinger, ready, reloading, status, stopping
-from runner.state import StateStore
+from runner.sdnotify import ready, reloading, status, stopping
 from runner.statesetup import recover
-from runner.stop import StopRequest
+from runner.supervise import reap_orphans
 
 MAX_WAIT_S = 60.0
 HEARTBEAT_S = MAX_WAIT_S
 """daemon.json is rewritten at least this often; an idle daemon wakes for nothing else."""
 RETRY_SCAN_S = 0.3
+"""A scan thrown away because the tree moved under it is retried after this long."""
 REPORT_AFTER_S = 1.0
+"""A job still running after this long is shown in daemon.json and STATUS."""
 DISK_RETRY_S = 5.0
 """While the state cannot be written (a full disk), a job start is retried this often."""
 RECHECK_S = 5.0
 """pause.json and requests/ are re-read at least this often, in case a file event was lost."""
-"""A job still running after this long is shown in daemon.json and STATUS."""
-
-
-@dataclass
-class DaemonParts:
-    """What the loop works with; built by `commands/forever.py`, faked in tests."""
-
-    store: StateStore
-    clock: Clock
-    inbox: Inbox
-    scanner: Scanner
-    registry: JobTypeRegistry
-    notifier: Notifier
-    memory: MemoryGuard
-    stop: StopRequest
-    default_timeout: timedelta
-    pinger: WatchdogPinger | None = None
-    reap_orphans: bool = False
-    environ: dict[str, str] | None = None
 
 
 class Daemon:
@@ -73,7 +50,7 @@ class Daemon:
         self.log = get_logger("jobrunner")
         self.state_dir: Path = parts.store.paths.directory
         self.report = Report(started=parts.clock.now())
-        self.installed: Installed | None = None
+        self.sets = DefinitionSets(parts, self.report, self.log, self.executor)
         self._retry_at: float | None = None
         self._last_write = -1e18
         self._pause: Pause | None = None
@@ -83,6 +60,11 @@ class Daemon:
         self._rechecked = -1e18
         self._unwritable_since: datetime | None = None
         self.metrics = MetricsFile.from_environ(parts.environ or os.environ, parts.clock)
+
+    @property
+    def installed(self) -> Installed | None:
+        """The definition set the daemon runs (None before the first good load)."""
+        return self.sets.installed
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -308,98 +290,19 @@ class Daemon:
             self._retry_at = clock.monotonic() + RETRY_SCAN_S
         else:
             try:
-                self._apply(scan, reason, first=first)
+                self.sets.apply(scan, reason, first=first)
             except OSError:  # the state cannot be written: load the set again later
                 self._retry_at = clock.monotonic() + DISK_RETRY_S
                 raise
+            self._write_metrics()
         if not first:
             ready(notifier, self.report.status_line(clock.now()))
         self._write_report(force=True)
-
-    def _apply(self, scan: Scan, reason: str, *, first: bool) -> None:
-        clock, store = self.parts.clock, self.parts.store
-        now = clock.now()
-        report = self.report
-        report.newest_revision = scan.revision.commit if scan.revision else None
-        report.newest_dirty = bool(scan.revision and scan.revision.dirty)
-        installed = accept(
-            scan,
-            self.installed,
-            store=store,
-            now=now,
-            build=self._build,
-            log=self.log,
-            reason=reason,
-        )
-        result = scan.result
-        assert result is not None
-        if not first:
-            report.reloads += 1
-            report.last_reload = now
-        if installed is None:
-            report.reload_errors = [d for d in result.diagnostics if d.is_error]
-            if not first:
-                report.reload_failures += 1
-                report.last_reload_error = now
-            if first:
-                installed = load_fallback(
-                    scan,
-                    store.data.last_clean_revision,
-                    store=store,
-                    now=now,
-                    build=self._build,
-                    log=self.log,
-                    root=self.parts.scanner.root,
-                    timezone=self.parts.scanner.timezone,
-                    registry=self.parts.registry,
-                )
-            if installed is None:
-                if self.installed is None:
-                    report.state = "invalid-definitions"
-                else:
-                    report.degraded = True
-                store.sync()
-                self._write_metrics()
-                return
-            report.degraded = True
-        else:
-            report.reload_errors = []
-            report.degraded = False
-        store.sync()
-        self.installed = installed
-        report.loaded_revision = installed.revision
-        report.jobs = len(installed.definitions.jobs)
-        if report.state in {"starting", "invalid-definitions"}:
-            report.state = "idle"
-        self.parts.memory.mark_loaded()
-        self._write_metrics()
 
     def _write_metrics(self) -> None:
         """Rewrite the metrics file (`--metrics-file`), if one is set; never raises."""
         if self.metrics is not None:
             daemon_write(self.metrics, self)
-
-    def _build(self, definitions: Definitions, revision: Revision | None) -> Installed:
-        return build_installed(
-            definitions,
-            revision,
-            store=self.parts.store,
-            now=self.parts.clock.now(),
-            make_dispatcher=self._dispatcher,
-        )
-
-    def _dispatcher(self, definitions: Definitions, revision: Revision | None) -> Dispatcher:
-        dispatcher = Dispatcher.for_pass(
-            definitions,
-            self.parts.registry,
-            self.parts.store,
-            clock=self.parts.clock,
-            revision=revision,
-            default_timeout=self.parts.default_timeout,
-            stop=self.parts.stop,
-        )
-        dispatcher.executor = self.executor()
-        return dispatcher
 
     # -- housekeeping ------------------------------------------------------------------
 
@@ -480,22 +383,6 @@ class Daemon:
             tick=self.tick,
             tick_interval_s=1.0,
         )
-
-
-def reap_orphans() -> int:
-    """As PID 1, collect exited children nobody waits for (orphans re-parented to us).
-
-    Called only between jobs, when the executor waits for no child of its own.
-    """
-    reaped = 0
-    while True:
-        try:
-            pid, _status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return reaped
-        if pid == 0:
-            return reaped
-        reaped += 1
 
 
 def _short(revision: str | None) -> str | None:

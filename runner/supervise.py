@@ -161,3 +161,19 @@ class Supervisor:
             kill_group(self.pid, signal.SIGKILL)
             self.killed = True
             self.kill_at = math.inf
+
+
+def reap_orphans() -> int:
+    """As PID 1, collect exited children nobody waits for (orphans re-parented to us).
+
+    Called only between jobs, when the executor waits for no child of its own.
+    """
+    reaped = 0
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return reaped
+        if pid == 0:
+            return reaped
+        reaped += 1

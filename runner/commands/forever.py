@@ -19,8 +19,9 @@ from typing import Any
 
 from runner.clock import SystemClock
 from runner.commands.common import refuse_root_by_accident, state_path
-from runner.daemon import Daemon, DaemonParts
+from runner.daemon import Daemon
 from runner.daemonfile import PAUSE_FILE
+from runner.daemonparts import DaemonParts
 from runner.definitions.permissions import policy_for
 from runner.errors import UsageError
 from runner.exitcodes import ExitCode

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from runner.daemon import MAX_WAIT_S, Daemon, DaemonParts
+from runner.daemon import MAX_WAIT_S, Daemon
 from runner.daemonfile import read_daemon
+from runner.daemonparts import DaemonParts
 from runner.jobtypes import default_registry
 from runner.memory import MemoryGuard
 from runner.reload import Scanner

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from runner.daemon import Daemon, DaemonParts
+from runner.daemon import Daemon
+from runner.daemonparts import DaemonParts
 from runner.jobtypes import default_registry
 from runner.memory import MemoryGuard
 from runner.reload import Scanner
