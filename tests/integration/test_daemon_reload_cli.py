@@ -5,10 +5,7 @@ swap, and a start-up with a broken head that falls back to the last clean revisi
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.gitrepo import GitRepo
 from tests.integration.cli import run_cli
@@ -16,15 +13,6 @@ from tests.integration.daemonproc import DaemonProcess, event
 from tests.integration.test_run_cli import job
 
 FILES = 50
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[DaemonProcess]]:
-    """Daemons started by a test; killed at teardown if the test did not stop them."""
-    started: list[DaemonProcess] = []
-    yield started
-    for process in started:
-        process.close()
 
 
 def start(daemons: list[DaemonProcess], jobs_dir: Path, state: Path) -> DaemonProcess:

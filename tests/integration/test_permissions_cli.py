@@ -10,7 +10,6 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -120,15 +119,6 @@ def test_examples_have_no_permission_findings() -> None:
     done = run_cli("lint", str(examples), "--format", "json")
     codes = {w["code"] for w in json.loads(done.stdout)["warnings"]}
     assert not codes & {"insecure-permissions", "insecure-owner", "group-writable"}
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[DaemonProcess]]:
-    """Daemons started by a test; killed at teardown if still running."""
-    started: list[DaemonProcess] = []
-    yield started
-    for process in started:
-        process.close()
 
 
 def test_daemon_refuses_a_reload_that_makes_a_file_world_writable(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -135,15 +134,6 @@ def test_resolution_failures_name_the_reference_never_a_value(
     _assert_clean("the failure line", unset.stderr)
     state = (tmp_path / "state" / "state.json").read_text()
     _assert_clean("state.json", state)
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[DaemonProcess]]:
-    """Daemons started by a test; killed at teardown if still running."""
-    started: list[DaemonProcess] = []
-    yield started
-    for process in started:
-        process.close()
 
 
 def test_daemon_logs_and_daemon_json_hold_no_secret(
