@@ -1,7 +1,9 @@
-"""Turning findings into diagnostics with 1-based line and column (round-trip parse).
+"""Turning findings into diagnostics with 1-based line and column.
 
-Only files that have findings are parsed again, with the round-trip loader; a path that does
-not exist in the document (a missing key) points at the nearest mapping that does.
+Only files that have findings are read again, and only as far as positions need: the YAML is
+composed into nodes by the C parser (ruamel.yaml.clib), whose nodes carry their start marks,
+without constructing data (the round-trip loader, pure Python, took seconds per MiB). A path
+that does not exist in the document (a missing key) points at the nearest node that does.
 """
 
 from __future__ import annotations
@@ -10,40 +12,52 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from runner.definitions.findings import Finding
-from runner.definitions.yamlsource import load_rt
+from runner.definitions.yamlsource import compose_fast
 from runner.diagnostics import Diagnostic
 
 
-def _document_start(doc: Any) -> tuple[int, int]:
-    lc = getattr(doc, "lc", None)
-    return (lc.line, lc.col) if lc is not None else (0, 0)
+def _start(node: Any) -> tuple[int, int]:
+    """0-based (line, column) where `node` starts."""
+    return int(node.start_mark.line), int(node.start_mark.column)
 
 
-def _lc(node: Any) -> Any:
-    """The position info of a round-trip node."""
-    return node.lc
+def _child(node: Any, part: object) -> tuple[Any, Any] | None:
+    """(key node or None, value node) for `part` of a mapping or sequence node."""
+    kind = getattr(node, "id", None)
+    if kind == "mapping":
+        spellings = _spellings(part)
+        for key, value in reversed(node.value):  # the last of duplicate keys wins, as in data
+            if getattr(key, "id", None) == "scalar" and key.value in spellings:
+                return key, value
+    elif kind == "sequence" and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None
 
 
-def _pair(value: Any) -> tuple[int, int]:
-    return int(value[0]), int(value[1])
+def _spellings(part: object) -> set[str]:
+    """How a key that loaded as `part` may be written (`1`, `true`, `~` for non-string keys)."""
+    if isinstance(part, str):
+        return {part}
+    if part is None:
+        return {"~", "null", "Null", "NULL", ""}
+    text = str(part)
+    return {text, text.lower(), text.upper()}
 
 
 def _locate(doc: Any, finding: Finding) -> tuple[int, int]:
     """0-based (line, col) of what `finding` points at (the nearest existing node)."""
     node: Any = doc
-    pos = _document_start(doc)
+    pos = _start(doc)
     for depth, part in enumerate(finding.path):
-        last = depth == len(finding.path) - 1
-        if isinstance(node, dict) and part in node:
-            if last and finding.part == "key":
-                return _pair(_lc(node).key(part))
-            pos, node = _pair(_lc(node).value(part)), node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            pos, node = _pair(_lc(node).item(part)), node[part]
-        else:
+        found = _child(node, part)
+        if found is None:
             break
-    if finding.part == "node" and isinstance(node, dict) and hasattr(node, "lc"):
-        return (_lc(node).line, _lc(node).col)
+        key, node = found
+        if depth == len(finding.path) - 1 and finding.part == "key" and key is not None:
+            return _start(key)
+        pos = _start(node)
+    if finding.part == "node" and getattr(node, "id", None) == "mapping":
+        return _start(node)
     return pos
 
 
@@ -57,7 +71,7 @@ def _quote_width(lines: list[str], line: int, col: int) -> int:
 def resolve_file(text: str, findings: Iterable[Finding]) -> list[Diagnostic]:
     """Diagnostics for the findings of one file whose content is `text`."""
     try:
-        docs = load_rt(text, max_depth=None)  # positions of a too-deep document too
+        docs = compose_fast(text)
     except Exception:  # noqa: BLE001 - positions are best effort; the fast path parsed it
         docs = []
     lines = text.splitlines()

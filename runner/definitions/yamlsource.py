@@ -1,4 +1,4 @@
-"""YAML 1.2 parsing: the C-accelerated safe loader for data, the round-trip loader for positions.
+"""YAML 1.2 parsing with the C-accelerated safe loader: data, and node trees for positions.
 
 Both loaders keep timestamps as strings, so `2026-12-24` stays the text that was written, and
 both build identical plain data (a test pins that). Pathological input is refused before it
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.resolver import VersionedResolver
 
 MAX_DOCUMENTS = 1000
@@ -36,12 +36,7 @@ class _SafeConstructor(SafeConstructor):
     """Safe constructor that keeps YAML timestamps as plain strings."""
 
 
-class _RoundTripConstructor(RoundTripConstructor):
-    """Round-trip constructor that keeps YAML timestamps as plain strings."""
-
-
 _SafeConstructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
-_RoundTripConstructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 class _Yaml12Resolver(VersionedResolver):
@@ -82,21 +77,12 @@ class LimitError(ValueError):
         """Set when the position is known without parsing (the pre-scan)."""
 
 
-def fast_yaml() -> YAML:
-    """A YAML 1.2 safe loader backed by libyaml (ruamel.yaml.clib) when available."""
-    yaml = YAML(typ="safe")
+def fast_yaml(*, pure: bool = False) -> YAML:
+    """A YAML 1.2 safe loader backed by libyaml (ruamel.yaml.clib) when available; `pure`
+    gives the same loader in pure Python (tests compare the two)."""
+    yaml = YAML(typ="safe", pure=pure)
     yaml.Constructor = _SafeConstructor
     yaml.Resolver = _Yaml12Resolver
-    return yaml
-
-
-def rt_yaml(max_depth: int | None = MAX_DEPTH) -> YAML:
-    """A YAML 1.2 round-trip loader whose nodes know their line and column."""
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _RoundTripConstructor
-    yaml.Resolver = _Yaml12Resolver
-    if max_depth is not None:
-        yaml.max_depth = max_depth
     return yaml
 
 
@@ -173,9 +159,12 @@ def load_fast(text: str) -> list[Any]:
     return docs
 
 
-def load_rt(text: str, max_depth: int | None = MAX_DEPTH) -> list[Any]:
-    """Every document of `text` with positions (CommentedMap/CommentedSeq)."""
-    return list(_documents(rt_yaml(max_depth), text))
+def compose_fast(text: str) -> list[Any]:
+    """Every document of `text` as a node tree with start marks (C parser; no data built)."""
+    global _FAST  # noqa: PLW0603 - one loader per process, built on first use
+    if _FAST is None:
+        _FAST = fast_yaml()
+    return list(_FAST.compose_all(text))
 
 
 @dataclass
@@ -224,17 +213,3 @@ def _check(node: Any, index: int, path: Path, budget: _Budget) -> None:
             index,
             path,
         )
-
-
-def plain(node: Any) -> Any:
-    """Round-trip data as plain dicts and lists (for comparing both loaders)."""
-    if isinstance(node, dict):
-        return {key: plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [plain(value) for value in node]
-    if isinstance(node, bool):
-        return bool(node)
-    for scalar in (str, int, float):
-        if isinstance(node, scalar):
-            return scalar(node)
-    return node

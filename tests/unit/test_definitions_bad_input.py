@@ -9,6 +9,7 @@ import pytest
 
 from runner.definitions import LoadResult, load_definitions, load_from_files
 from runner.diagnostics import Diagnostic
+from runner.jobtypes import default_registry
 
 BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
@@ -97,3 +98,20 @@ def test_missing_directory_is_a_diagnostic(tmp_path: Path) -> None:
     diagnostic = only(result)
     assert (diagnostic.file, diagnostic.code) == (None, "missing-directory")
     assert "does not exist" in diagnostic.message
+
+
+def test_file_at_the_size_limit_with_an_error_in_every_document(tmp_path: Path) -> None:
+    """A file near the 1 MiB limit with an error in each document gets one diagnostic per
+    document at that document's line (positions come from the C parser's node marks; the
+    time it takes is a figure of `bench/lint.py --worst`, not a test)."""
+    doc = (
+        "kind: Job\nname: j{i}\ntype: command\ninterval: soon\nsettings:\n  argv: [x]\n  env:\n"
+        + "".join(f'    V{k}: "value {k} of job {{i}}"\n' for k in range(30))
+    )
+    text = "---\n".join(doc.format(i=i) for i in range(1000))
+    (tmp_path / "big.yaml").write_text(text[: text.rindex("---\n", 0, 1 << 20)])
+    result = load_definitions(tmp_path, timezone="UTC", registry=default_registry())
+    lines = [d.line for d in result.diagnostics if d.code == "duration"]
+    documents = text[: text.rindex("---\n", 0, 1 << 20)].count("---\n") + 1
+    assert len(lines) == documents
+    assert lines[:3] == [4, 42, 80]  # 37 lines a document, then `---`
