@@ -160,9 +160,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     module: ModuleType = args._module
     try:
-        return int(module.run(args, options))
+        code = int(module.run(args, options))
+        sys.stdout.flush()  # here, so that a reader gone away is a BrokenPipeError we catch
     except JobrunnerError as exc:
         print(f"jobrunner: error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # a reader that stopped early (`jobrunner schema | head`)
+        _silence_stdout()
+        return BROKEN_PIPE
+    return code
+
+
+BROKEN_PIPE = 141
+"""Exit code when stdout's reader went away, as a shell reports a process killed by SIGPIPE."""
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit does not fail once more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stdout)
+        pass

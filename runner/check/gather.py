@@ -34,6 +34,7 @@ from runner.model import Definitions, JobDef
 from runner.options import GlobalOptions
 from runner.passfile import FILE_NAME, PassRecord
 from runner.state import JobState, StateData, StateVersionError, load_state, resolve_state_path
+from runner.state.location import directory_problem
 from runner.state.procinfo import current_boot_id, process_start_ticks
 
 GROUP_HINT = (
@@ -48,7 +49,10 @@ class CheckReadError(Exception):
 
 def gather(options: GlobalOptions, limits: Limits) -> CheckInput:
     """Read what `evaluate` judges; raises `CheckReadError` for what cannot be read."""
-    state_file, _origin = resolve_state_path(options.state_file, os.environ)
+    state_file, origin = resolve_state_path(options.state_file, os.environ)
+    problem = directory_problem(state_file, origin)
+    if problem is not None:
+        raise CheckReadError(problem)
     data = read_state(state_file)
     definitions, view = read_definitions(options, data.last_clean_revision)
     states = job_states(data, definitions.jobs, state_file)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,8 +30,15 @@ from runner.stop import StopRequest
 
 
 def state_path(options: GlobalOptions) -> tuple[Path, str]:
-    """The state file every command uses, and where that choice came from."""
-    return resolve_state_path(options.state_file, os.environ)
+    """The state file every command uses, and where that choice came from; UsageError when
+    it names a directory."""
+    from runner.state.location import directory_problem
+
+    path, origin = resolve_state_path(options.state_file, os.environ)
+    problem = directory_problem(path, origin)
+    if problem is not None:
+        raise UsageError(problem)
+    return path, origin
 
 
 def refuse_root_by_accident(path: Path) -> None:
@@ -139,6 +147,34 @@ def duration_arg(text: str) -> timedelta:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def unknown_job_message(name: str, known: Iterable[str]) -> str:
+    """`jobrunner: unknown job 'x'`, with the closest names and where to see them all."""
+    close = difflib.get_close_matches(name, list(known), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"jobrunner: unknown job {name!r}{hint} (`jobrunner status` lists the jobs)"
+
+
+def timeout_arg(text: str) -> timedelta:
+    """argparse type for a timeout: a duration of at least 1s (0 would kill every job at once)."""
+    timeout = duration_arg(text)
+    if timeout < timedelta(seconds=1):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is too short: a timeout is at least 1s (0 would kill every job at once)"
+        )
+    return timeout
+
+
+def size_arg(text: str) -> str:
+    """argparse type for a byte size such as `256M`: checked now, kept as written."""
+    from runner.durations import parse_size
+
+    try:
+        parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
 @contextmanager
 def stop_on_signals(stop: StopRequest) -> Iterator[None]:
     """SIGTERM/SIGINT stop the running job (recorded as interrupted) and end the pass."""
@@ -160,7 +196,7 @@ def add_default_timeout(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument(
         "--default-timeout",
-        type=duration_arg,
+        type=timeout_arg,
         default=DEFAULT_TIMEOUT,
         metavar="DURATION",
         help="timeout of jobs without their own or a Defaults timeout (default 1h)",

@@ -21,8 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `history`."""
     parser.add_argument("name", metavar="NAME", nargs="?", help="only this job")
     parser.add_argument("--output", metavar="RUN", help="print the output of this run id")
-    parser.add_argument("--limit", type=int, default=20, help="runs to show (default 20)")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="runs to show (default 20)"
+    )
+    parser.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output format (default table)"
+    )
 
 
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
@@ -41,7 +45,8 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         print(json.dumps(runs, indent=2))
         return int(ExitCode.OK)
     if not runs:
-        print(f"no runs recorded under {paths.runs}")
+        which = f" of job {args.name!r}" if args.name else ""
+        print(f"no runs{which} recorded under {paths.runs}")
         return int(ExitCode.OK)
     for item in runs:
         code = "-" if item.get("exit_code") is None else item["exit_code"]

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=["text", "json", "github", "sarif"],
         default="text",
-        help="output format (github: workflow annotations; sarif: SARIF 2.1.0)",
+        help="output format (default text; github: workflow annotations; sarif: SARIF 2.1.0)",
     )
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
 

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=["text", "markdown", "json"],
         default="text",
-        help="output format (markdown: ready to post as a pull-request comment)",
+        help="output format (default text; markdown: ready to post as a pull-request comment)",
     )
 
 

@@ -20,6 +20,7 @@ from runner.commands.common import (
     print_diagnostics,
     refuse_root_by_accident,
     report_load_problems,
+    size_arg,
     state_path,
     stop_on_signals,
 )
@@ -40,17 +41,23 @@ from runner.statesetup import prepare_state, recover
 from runner.stop import StopRequest
 
 NAME = "run"
-HELP = "run every due job once, one at a time, and exit"
+HELP = "run every due job once, one at a time, and exit (--forever: keep running as a daemon)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `run` (SPEC §4)."""
-    parser.add_argument("--forever", action="store_true", help="run as a daemon")
+    parser.add_argument(
+        "--forever",
+        action="store_true",
+        help="run as a daemon until SIGTERM (also `run forever`); SIGHUP reloads",
+    )
     parser.add_argument(
         "--memory-limit",
         metavar="SIZE",
+        type=size_arg,
         default="256M",
-        help="daemon: exit 0 (to be restarted) when RSS exceeds this and doubled (0: off)",
+        help="daemon: exit 0 (to be restarted by the service manager) when its RSS exceeds "
+        "this and has doubled since loading the definitions (default 256M; 0: off)",
     )
     add_default_timeout(parser)
     add_metrics_option(parser)

@@ -8,7 +8,6 @@ or when another runner holds the lock.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 
 from runner.clock import SystemClock
@@ -20,6 +19,7 @@ from runner.commands.common import (
     report_load_problems,
     state_path,
     stop_on_signals,
+    unknown_job_message,
 )
 from runner.commands.run import describe_failure
 from runner.daemonfile import read_pause
@@ -72,9 +72,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
             return int(ExitCode.USAGE)
         job = definitions.jobs.get(args.name)
         if job is None:
-            close = difflib.get_close_matches(args.name, list(definitions.jobs), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            print(f"jobrunner: unknown job {args.name!r}{hint}", file=sys.stderr)
+            print(unknown_job_message(args.name, definitions.jobs), file=sys.stderr)
             return int(ExitCode.USAGE)
         pause = read_pause(path.parent)
         if pause is not None:
@@ -83,6 +81,10 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
             )
         if job.disabled:
             log.warning("job.disabled", job=job.name, note="running it anyway, as asked")
+        period = definitions.timeperiods.get(job.timeperiod) if job.timeperiod else None
+        if period is not None and not period.is_active(clock.now()):
+            note = f"time period {job.timeperiod!r} is closed; running it anyway, as asked"
+            log.warning("job.period_closed", job=job.name, note=note)
         prepare_state(store, loaded, clock.now())
         stop = StopRequest()
         dispatcher = Dispatcher.for_pass(

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from runner.clock import utcnow
-from runner.commands.common import age, load_for, print_diagnostics, read_state, state_path
+from runner.commands.common import (
+    age,
+    load_for,
+    print_diagnostics,
+    read_state,
+    state_path,
+    unknown_job_message,
+)
 from runner.daemonfile import is_daemon_alive, read_daemon, read_pause, read_waiting
 from runner.durations import format_duration
 from runner.exitcodes import ExitCode
@@ -29,7 +37,9 @@ HELP = "every job at a glance, or one job and why it is (not) due"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `status`."""
     parser.add_argument("name", metavar="NAME", nargs="?", help="show one job in detail")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output format (default table)"
+    )
 
 
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
@@ -47,7 +57,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     names = sorted(definitions.jobs)
     if args.name is not None:
         if args.name not in definitions.jobs:
-            print(f"jobrunner: unknown job {args.name!r}")
+            print(unknown_job_message(args.name, definitions.jobs), file=sys.stderr)
             return int(ExitCode.USAGE)
         names = [args.name]
     rows = [
@@ -194,8 +204,10 @@ def _print_table(rows: list[dict[str, Any]], document: dict[str, Any], now: date
 
 def _print_detail(row: dict[str, Any], document: dict[str, Any]) -> None:
     for key, value in row.items():
-        if value is not None:
-            print(f"{key.replace('_', ' ')}: {value}")
+        # A flag reads as the table says it ("yes"/"no"), not as Python's True/False.
+        shown = ("yes" if value else "no") if isinstance(value, bool) else value
+        if shown is not None:
+            print(f"{key.replace('_', ' ')}: {shown}")
     print(f"state: {document['state_file']} ({document['state_origin']})")
     _print_daemon(document)
 

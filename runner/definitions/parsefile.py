@@ -206,13 +206,29 @@ def yaml_error(file: str, text: str, exc: Any) -> list[Diagnostic]:
         if found:
             return found
     problem = (exc.problem or exc.context or "invalid YAML").strip()
-    if "\t" in problem or "tab" in problem:
+    if _is_tab_at(text, exc.problem_mark):
+        mark, message = exc.problem_mark, "invalid YAML: a tab character where YAML expects spaces"
         hint = "indent with spaces; YAML does not allow tabs for indentation"
+    elif "\t" in problem or "tab" in problem:
+        hint = "indent with spaces; YAML does not allow tabs for indentation"
+        mark, message = _where(exc, f"invalid YAML: {problem}")
     else:
         hint = "fix the YAML syntax (an unclosed quote or bracket, or a wrong indentation?)"
-    mark, message = _where(exc, f"invalid YAML: {problem}")
+        mark, message = _where(exc, f"invalid YAML: {problem}")
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
     return [_diag(file, line, column, "yaml", message, hint)]
+
+
+def _is_tab_at(text: str, mark: Any) -> bool:
+    """Whether the parser stopped at a tab (ruamel.yaml then only says "found character that
+    cannot start any token", which does not tell a user that the tab is the problem)."""
+    if mark is None:
+        return False
+    row, column = int(mark.line), int(mark.column)
+    lines = text.split("\n")
+    if not 0 <= row < len(lines):
+        return False
+    return 0 <= column < len(lines[row]) and lines[row][column] == "\t"
 
 
 _UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar")

@@ -81,3 +81,14 @@ def _default_path(environ: Mapping[str, str], euid: int) -> tuple[Path, str]:
         return Path(xdg) / "jobrunner" / "state.json", "$XDG_STATE_HOME"
     home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
     return home / ".local" / "state" / "jobrunner" / "state.json", "the default for a user"
+
+
+def directory_problem(path: Path, origin: str) -> str | None:
+    """What is wrong when the state file names a directory (a common slip: `--state-file
+    /var/lib/jobrunner`), with the fix; None when it does not."""
+    if not path.is_dir():
+        return None
+    return (
+        f"the state file {path} (from {origin}) is a directory; name a file in it, "
+        f"e.g. --state-file {path / 'state.json'}"
+    )

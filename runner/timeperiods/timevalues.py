@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 DAY = 86_400
 _TIME = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?", re.ASCII)
+_BARE_HOUR = re.compile(r"(?<![\d:])\d{1,2}(?=-|,|$)", re.ASCII)
+"""An hour without minutes (`9-17`), as cron users write it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,13 @@ def _time(value: str, pos: int) -> tuple[int, int, int | None]:
     """(seconds, end position, offset of an overflowing field) of the time at `pos`."""
     m = _TIME.match(value, pos)
     if m is None:
+        if pos == len(value) and value.endswith(","):
+            message = "expected a time H:M or H:M:S here: nothing follows the last `,`"
+            raise ValueSyntaxError(pos, message, f"remove the trailing `,`: {value[:-1]!r}")
+        if _BARE_HOUR.match(value, pos):
+            message = "expected a time H:M or H:M:S here: an hour needs its minutes"
+            fixed = _BARE_HOUR.sub(lambda h: f"{int(h[0]):02d}:00", value)
+            raise ValueSyntaxError(pos, message, f"write {fixed!r}")
         raise ValueSyntaxError(
             pos, "expected a time H:M or H:M:S here", "write e.g. 09:00 or 17:30:00"
         )
