@@ -12,6 +12,7 @@ import sys
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from time import monotonic
 from typing import BinaryIO
 
 import pytest
@@ -34,25 +35,31 @@ def test_job_printing_a_gigabyte_is_capped_and_costs_no_memory(
     """`yes | head -c 1G` through `jobrunner run`: the run succeeds, its output file keeps
     the head and the tail within the cap with the elided byte count in between, history
     knows the full size, and the runner's peak RSS stays far below the output's size."""
+    peak = tmp_path / "runner-peak"
+    # The job itself reads its runner's peak RSS (VmHWM) once the gigabyte went through the
+    # pipe. Not wait4's ru_maxrss: that is at least the peak of the process that spawned the
+    # runner (the mm a forked or vforked child leaves at exec counts), here pytest's, which
+    # grows past 100 MiB over a whole suite.
     git_repo.write(
         "jobs/loud.yaml",
         "kind: Job\nname: loud\ntype: command\ninterval: 1h\n"
-        f'settings:\n  shell: "yes | head -c {GIB}"\n',
+        f"settings:\n  shell: 'yes | head -c {GIB}; "
+        f"echo $PPID $(grep VmHWM /proc/$PPID/status) > {peak}'\n",
     )
     git_repo.commit("a loud job")
     state = tmp_path / "state" / "state.json"
-    with (tmp_path / "stderr").open("w+") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "runner", "--jobs-dir", str(git_repo.path / "jobs"), "run"],
-            env=cli_environment(state),
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-        _pid, status, usage = os.wait4(process.pid, 0)  # usage of the runner and its jobs
-        process.returncode = os.waitstatus_to_exitcode(status)
-        stderr.seek(0)
-        assert process.returncode == 0, stderr.read()
-    assert usage.ru_maxrss / 1024 < MAX_RUNNER_RSS_MIB
+    with subprocess.Popen(
+        [sys.executable, "-m", "runner", "--jobs-dir", str(git_repo.path / "jobs"), "run"],
+        env=cli_environment(state),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    runner_pid, label, kib, unit = peak.read_text().split()
+    assert (int(runner_pid), label, unit) == (process.pid, "VmHWM:", "kB")
+    assert int(kib) / 1024 < MAX_RUNNER_RSS_MIB, f"the runner peaked at {int(kib) >> 10} MiB"
     (output,) = (state.parent / "runs" / "loud").glob("*.log")
     assert output.stat().st_size < DEFAULT_CAP + 1024
     history = run_cli("history", "loud", "--format", "json", state_file=state)
@@ -143,12 +150,13 @@ def test_runner_killed_mid_job_next_run_kills_the_leftover_and_backs_off(
     )
     try:
         job_pid = int(_read_line(fifo, timeout=30))
+        _wait_for_recorded_pid(state, "slow", job_pid, timeout=30)
     finally:
         runner.kill()
         runner.wait(timeout=30)
     assert is_group_alive(job_pid)  # the job outlived its runner
     after = run_cli("--jobs-dir", jobs, "run", state_file=state)
-    assert not is_group_alive(job_pid)
+    assert not is_group_alive(job_pid), after.stderr
     assert after.returncode == 0, after.stderr  # nothing ran in this pass
     assert "job.interrupted" in after.stderr
     record = load_state(state)[0].job("slow")
@@ -166,6 +174,18 @@ def test_runner_killed_mid_job_next_run_kills_the_leftover_and_backs_off(
     assert slow["due"] is False
     waits = datetime.fromisoformat(slow["due_at"]) - datetime.fromisoformat(slow["last_attempt"])
     assert waits == timedelta(minutes=5)  # the back-off, not the 1h interval, not at once
+
+
+def _wait_for_recorded_pid(state: Path, job: str, pid: int, timeout: float) -> None:
+    """Return once the state records `pid` as the running attempt's leader (`timeout` s at
+    most): the job can start, and say so, before its runner has written down its pid."""
+    deadline = monotonic() + timeout
+    while monotonic() < deadline:
+        record = load_state(state)[0].job(job)
+        if record is not None and record.attempt is not None and record.attempt.pid == pid:
+            return
+        select.select([], [], [], 0.01)
+    pytest.fail(f"the runner did not record the pid {pid} of {job!r} within {timeout} s")
 
 
 def _read_line(path: Path, timeout: float) -> str:
