@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
+from runner.check.model import seconds, span
 from runner.clock import utcnow
-from runner.state import format_instant
+from runner.state import format_instant, load_state
 from tests.gitrepo import GitRepo
 from tests.integration.test_run_cli import job, jobrunner
 
@@ -77,9 +78,20 @@ def test_cron_mode_after_a_real_run(ran: GitRepo, tmp_path: Path) -> None:
     output_file = Path(problem.split("; output: ")[1])
     assert output_file.read_text().startswith("oops")
     assert done.stderr == ""
+    record = load_state(tmp_path / "state" / "state.json")[0].job("ok")
+    assert record is not None
+    assert record.last_attempt is not None
+    before = utcnow()
     good = check(ran, tmp_path, "--mode", "cron", "--job", "ok")
+    after = utcnow()
     assert good.returncode == 0, good.stdout
-    assert good.stdout.startswith("JOBRUNNER OK - ok OK: last run success 0s ago | ")
+    # "Ns ago" counts from the run's start: whole seconds between it and the check's clock
+    # reading, which a loaded machine can put a few seconds after it.
+    ages = range(seconds(before - record.last_attempt), seconds(after - record.last_attempt) + 1)
+    assert any(
+        good.stdout.startswith(f"JOBRUNNER OK - ok OK: last run success {span(age)} ago | ")
+        for age in (timedelta(seconds=n) for n in ages)
+    ), good.stdout
 
 
 def test_daemon_mode_with_hand_written_daemon_json(ran: GitRepo, tmp_path: Path) -> None:
