@@ -51,6 +51,40 @@ def parse_duration(value: object) -> timedelta:
     return _bounded(seconds, value)
 
 
+_WORD_UNITS = {
+    "s": ("s", "sec", "secs", "second", "seconds"),
+    "m": ("m", "min", "mins", "minute", "minutes"),
+    "h": ("h", "hr", "hrs", "hour", "hours"),
+    "d": ("d", "day", "days"),
+    "w": ("w", "wk", "wks", "week", "weeks"),
+}
+_UNIT_OF_WORD = {word: unit for unit, words in _WORD_UNITS.items() for word in words}
+_WORD_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*(?:,|and\b)?", re.ASCII)
+
+
+def suggest_duration(value: object) -> str | None:
+    """The duration a user probably meant by a value `parse_duration` refuses (`5 minutes`,
+    `1h 30m`, `1.5h`, `90sec`), written as it accepts it; None when there is no clear guess."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    text, seconds, at, as_written = value.strip().lower(), 0.0, 0, ""
+    while at < len(text):
+        part = _WORD_PART.match(text, at)
+        if part is None or part.end() == at or part[2] not in _UNIT_OF_WORD:
+            return None
+        seconds += float(part[1]) * _UNIT_SECONDS[_UNIT_OF_WORD[part[2]]]
+        as_written += f"{part[1]}{_UNIT_OF_WORD[part[2]]}"
+        at = part.end()
+    if not text or seconds < 1 or seconds != int(seconds) or seconds > MAX_DURATION.total_seconds():
+        return None
+    try:  # keep the user's numbers when they form a valid duration (`90sec` -> `90s`)
+        if parse_duration(as_written).total_seconds() == seconds:
+            return as_written
+    except DurationError:
+        pass
+    return format_duration(timedelta(seconds=int(seconds)))
+
+
 def _bounded(seconds: int, value: object) -> timedelta:
     if seconds > MAX_DURATION.total_seconds():
         raise DurationTooLongError(

@@ -144,7 +144,11 @@ def duration_arg(text: str) -> timedelta:
     try:
         return parse_duration(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        from runner.durations import suggest_duration
+
+        guess = suggest_duration(text)
+        meant = f" (did you mean {guess!r}?)" if guess else ""
+        raise argparse.ArgumentTypeError(f"{exc}{meant}") from None
 
 
 def unknown_job_message(name: str, known: Iterable[str]) -> str:

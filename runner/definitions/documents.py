@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,12 @@ from runner.definitions.findings import DocPath, Finding, did_you_mean, dotted
 from runner.definitions.quickcheck import quick_valid
 from runner.definitions.schema import KINDS, build_validator, validator
 from runner.diagnostics import Diagnostic, Severity
-from runner.durations import ACCEPTED_FORMS, DurationTooLongError, parse_duration
+from runner.durations import (
+    ACCEPTED_FORMS,
+    DurationTooLongError,
+    parse_duration,
+    suggest_duration,
+)
 from runner.errors import DurationError
 from runner.jobtypes import JobTypeRegistry
 
@@ -95,7 +101,7 @@ class DocumentChecker:
             self._timeperiod(index, data)
         else:
             self._zone(index, data)
-            self._durations(index, data)
+            self._hook_durations(index, data)
         has_errors = len(self.errors()) > before
         return Document(self.file, index, line, str(kind), data, has_errors)
 
@@ -110,11 +116,15 @@ class DocumentChecker:
             for finding in _schema_findings(error, prefix):
                 self.add(index, *finding)
 
-    def _job(self, index: int, data: Mapping[str, Any]) -> None:
+    def _hook_durations(self, index: int, data: Mapping[str, Any]) -> None:
+        """The document's durations and those of its hooks (a Job's or the Defaults')."""
         self._durations(index, data)
         for key in ("on_failure", "on_recovery"):
             if isinstance(data.get(key), dict):
                 self._durations(index, data[key], (key,))
+
+    def _job(self, index: int, data: Mapping[str, Any]) -> None:
+        self._hook_durations(index, data)
         if data.get("once_per_window") is True and "timeperiod" not in data:
             self.add(
                 index,
@@ -235,14 +245,20 @@ def is_known_zone(name: str) -> bool:
     return True
 
 
-_TYPE_VALIDATORS: dict[int, Any] = {}
+_TYPE_VALIDATORS: dict[int, tuple[Any, Any]] = {}
+"""id(job type) -> (the job type, its settings validator). The job type is kept and compared:
+an id alone is reused by a new object once the old one is freed (a registry built again), and
+a command job was then checked against another type's schema."""
 
 
 def _type_validator(job_type: Any) -> Any:
-    key = id(job_type)
-    if key not in _TYPE_VALIDATORS:
-        _TYPE_VALIDATORS[key] = build_validator(job_type.settings_schema)
-    return _TYPE_VALIDATORS[key]
+    cached = _TYPE_VALIDATORS.get(id(job_type))
+    if cached is None or cached[0] is not job_type:
+        if len(_TYPE_VALIDATORS) > 256:  # registries built again and again: start afresh
+            _TYPE_VALIDATORS.clear()
+        cached = (job_type, build_validator(job_type.settings_schema))
+        _TYPE_VALIDATORS[id(job_type)] = cached
+    return cached[1]
 
 
 def _schema_findings(error: Any, prefix: DocPath) -> Iterator[tuple[Any, ...]]:
@@ -257,8 +273,11 @@ def _schema_findings(error: Any, prefix: DocPath) -> Iterator[tuple[Any, ...]]:
                 yield (*path, key), "key", "unknown-key", f"unknown key {key!r}{where}", hint
         return
     if path and path[-1] in _DURATION_KEYS and error.validator in ("anyOf", "type", "pattern"):
-        message = f"{path[-1]}: {error.instance!r} is not a duration"
-        yield path, "value", "duration", message, f"use {ACCEPTED_FORMS}"
+        yield from _duration_findings(error, path)
+        return
+    special = _type_mistake(error, path)
+    if special is not None:
+        yield special
         return
     if error.validator == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
@@ -274,6 +293,71 @@ def _schema_findings(error: Any, prefix: DocPath) -> Iterator[tuple[Any, ...]]:
         return
     described_as = error.schema.get("description") if isinstance(error.schema, dict) else None
     yield path, "value", "schema", _located(path, error.message), described_as
+
+
+_YAML11_BOOLEANS = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
+"""Words YAML 1.1 read as booleans; under YAML 1.2 (SPEC §2) they are strings."""
+
+
+def _type_mistake(error: Any, path: DocPath) -> tuple[Any, ...] | None:
+    """A finding with the fix for a wrong type users often write: `disabled: yes` (YAML 1.1's
+    boolean) and `argv: "cmd args"` (a command line instead of a list); else None."""
+    if _is_yaml11_boolean(error):
+        message = _located(
+            path, f"{error.instance!r} is text, not a boolean (YAML 1.2 reads only true/false)"
+        )
+        truth = "true" if _YAML11_BOOLEANS[error.instance.lower()] else "false"
+        return path, "value", "schema", message, f"write {truth}"
+    if (
+        path
+        and path[-1] == "argv"
+        and error.validator == "type"
+        and isinstance(error.instance, str)
+    ):
+        words = error.instance.split()
+        message = _located(path, f"{error.instance!r} is a string; argv is a list")
+        hint = f"write argv: {json.dumps(words)} (no shell), or shell: {json.dumps(error.instance)}"
+        return path, "value", "schema", message, hint
+    return None
+
+
+def _is_yaml11_boolean(error: Any) -> bool:
+    """Whether a schema error is a boolean written as YAML 1.1 did (`yes`, `off`)."""
+    return (
+        error.validator == "type"
+        and error.validator_value == "boolean"
+        and isinstance(error.instance, str)
+        and error.instance.lower() in _YAML11_BOOLEANS
+    )
+
+
+def _duration_findings(error: Any, path: DocPath) -> Iterator[tuple[Any, ...]]:
+    """The finding for a duration the schema refused: not a duration (with a guess at the
+    intended one), or below the minimum of 1s."""
+    if _is_duration(error.instance):
+        if not _checked_by_durations(path):  # else `_durations` says "shorter than 1s"/"zero"
+            message = f"{dotted(path)}: {error.instance!r} is shorter than 1s"
+            yield path, "value", "duration", message, f"use {ACCEPTED_FORMS}"
+        return
+    message = f"{path[-1]}: {error.instance!r} is not a duration"
+    guess = suggest_duration(error.instance)
+    hint = f"did you mean {guess!r}? " if guess else ""
+    yield path, "value", "duration", message, f"{hint}use {ACCEPTED_FORMS}"
+
+
+def _checked_by_durations(path: DocPath) -> bool:
+    """Whether `DocumentChecker._durations` reports a too-small value at `path` (the document's
+    own keys and its hooks')."""
+    return len(path) == 1 or (len(path) == 2 and path[0] in ("on_failure", "on_recovery"))
+
+
+def _is_duration(value: object) -> bool:
+    """Whether `parse_duration` reads `value` (the schema refused it for its size only)."""
+    try:
+        parse_duration(value)
+    except DurationError:
+        return False
+    return True
 
 
 def _located(path: DocPath, message: str) -> str:

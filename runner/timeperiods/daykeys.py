@@ -61,6 +61,15 @@ MAX_DAY_NUMBER = 366
 """Larger counts would carry over by years and make every lookup scan that far back."""
 MAX_NTH_WEEKDAY = 53
 _NAMES = (*WEEKDAYS, *MONTHS, "day")
+_GROUPS = {
+    "weekdays": "monday - friday",
+    "workdays": "monday - friday",
+    "weekend": "saturday - sunday",
+    "weekends": "saturday - sunday",
+    "daily": "monday - sunday",
+    "everyday": "monday - sunday",
+}
+"""Words for several days that users write (cron, other schedulers) and the range to use."""
 
 
 def tokenize(key: str) -> list[Token]:
@@ -128,6 +137,9 @@ class _Parser:
             raise KeySyntaxError(
                 token.offset, f"{text!r} must be lowercase", f"write {text.lower()!r}"
             )
+        if text.lower() in _GROUPS:  # `weekdays` is no weekday: not "did you mean wednesday?"
+            group = f"write the days as a range: {_GROUPS[text.lower()]!r}"
+            raise KeySyntaxError(token.offset, f"unknown name {text!r}", group)
         close = difflib.get_close_matches(text.lower(), _NAMES, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else None
         if close is None or not close:

@@ -181,4 +181,6 @@ def test_settings_lint() -> None:
     assert [(d.line, d.column, d.code) for d in bad.diagnostics] == [(6, 25, "settings")]
     good = text.format("{forget_removed_after: 2w, request_files_after: 12h, remove_orphans: no}")
     found = load_from_files({"hk.yaml": good.encode()}, root=Path("/d")).diagnostics
-    assert [d.message for d in found] == ["settings.remove_orphans: 'no' is not of type 'boolean'"]
+    assert [d.message for d in found] == [
+        "settings.remove_orphans: 'no' is text, not a boolean (YAML 1.2 reads only true/false)"
+    ]

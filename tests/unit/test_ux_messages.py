@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from runner.cli import BROKEN_PIPE, main
-from runner.commands.common import size_arg, timeout_arg, unknown_job_message
+from runner.commands.common import duration_arg, size_arg, timeout_arg, unknown_job_message
 from runner.definitions import load_from_files
 from runner.state.location import directory_problem
 from runner.timeperiods.timevalues import ValueSyntaxError, parse_time_value
@@ -130,3 +130,11 @@ def test_a_closed_stdout_ends_the_command_without_a_traceback(
     """`jobrunner schema | head` whose reader exits early returns 141 instead of raising."""
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     assert main(["schema", "job"]) == BROKEN_PIPE
+
+
+def test_a_duration_option_in_words_suggests_the_accepted_form() -> None:
+    """`--slack "5 minutes"` is refused with the accepted forms and the guess '5m'."""
+    with pytest.raises(argparse.ArgumentTypeError) as caught:
+        duration_arg("5 minutes")
+    assert str(caught.value).endswith("(did you mean '5m'?)")
+    assert "is not a duration; use integer seconds" in str(caught.value)
