@@ -92,8 +92,10 @@ def runner_uid(options: GlobalOptions) -> int | None:
         return None
 
 
-def print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO = sys.stderr) -> None:
-    """Print findings the way `lint` does in text form (`file:line:col: error[code]: ...`)."""
+def print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO | None = None) -> None:
+    """Print findings the way `lint` does in text form (`file:line:col: error[code]: ...`), to
+    `stream` or the current `sys.stderr` (looked up now: a test may have replaced it)."""
+    stream = sys.stderr if stream is None else stream
     for diagnostic in diagnostics:
         level = "error" if diagnostic.is_error else "warning"
         print(
@@ -102,6 +104,21 @@ def print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO = sys.stderr
         )
         if diagnostic.hint:
             print(f"    hint: {diagnostic.hint}", file=stream)
+
+
+def refuse_unloadable(loaded: Loaded, stream: TextIO | None = None) -> int:
+    """Print the errors of definitions that do not load (and no clean revision replaces) and
+    one closing line saying so, as `run` does; returns exit code 2 (SPEC §4)."""
+    stream = sys.stderr if stream is None else stream
+    errors = [d for d in loaded.diagnostics if d.is_error]
+    print_diagnostics(errors, stream)
+    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+    print(
+        f"jobrunner: the definitions do not load ({count}) and no clean revision can stand in; "
+        "fix them (`jobrunner lint` checks them)",
+        file=stream,
+    )
+    return 2
 
 
 def report_load_problems(loaded: Loaded) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from runner.clock import utcnow
-from runner.commands.common import load_for, print_diagnostics, read_state, state_path
+from runner.commands.common import load_for, read_state, refuse_unloadable, state_path
 from runner.exitcodes import ExitCode
 from runner.options import GlobalOptions
 from runner.planner import Planner
@@ -17,8 +17,7 @@ def dry_run(args: argparse.Namespace, options: GlobalOptions) -> int:
     data = read_state(path)
     loaded, _registry = load_for(options, data.last_clean_revision)
     if loaded.definitions is None:
-        print_diagnostics([d for d in loaded.diagnostics if d.is_error])
-        return int(ExitCode.USAGE)
+        return refuse_unloadable(loaded)
     definitions = loaded.definitions
     now = utcnow()
     planner = Planner(

@@ -22,11 +22,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", nargs="?", help="only this job")
     parser.add_argument("--output", metavar="RUN", help="print the output of this run id")
     parser.add_argument(
-        "--limit", type=int, default=20, metavar="N", help="runs to show (default 20)"
+        "--limit", type=_count, default=20, metavar="N", help="runs to show (default 20)"
     )
     parser.add_argument(
         "--format", choices=["table", "json"], default="table", help="output format (default table)"
     )
+
+
+def _count(text: str) -> int:
+    """argparse type for `--limit`: a whole number of runs, at least 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of runs; use 1 or more")
+    return int(text)
 
 
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:

@@ -125,12 +125,17 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     """Load the definitions, find the period and report on it."""
     from runner.definitions import load_definitions
 
+    if not options.jobs_dir.is_dir():  # as every command says it (runner.session.load)
+        raise UsageError(
+            f"definitions directory {options.jobs_dir} does not exist; pass --jobs-dir or set "
+            "JOBRUNNER_JOBS_DIR"
+        )
     result = load_definitions(options.jobs_dir, timezone=options.timezone)
     problems = [d for d in result.diagnostics if d.is_error]
-    for diagnostic in problems:
-        hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
-        print(f"{diagnostic.location()}: error: {diagnostic.message}{hint}", file=sys.stderr)
     if problems:
+        from runner.commands.common import print_diagnostics
+
+        print_diagnostics(problems)  # as `lint` prints them, as every other command does
         print(
             "jobrunner: error: the definitions are invalid; see `jobrunner lint`", file=sys.stderr
         )

@@ -14,8 +14,8 @@ from runner.clock import SystemClock
 from runner.commands.common import (
     add_default_timeout,
     load_for,
-    print_diagnostics,
     refuse_root_by_accident,
+    refuse_unloadable,
     report_load_problems,
     state_path,
     stop_on_signals,
@@ -68,8 +68,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         report_load_problems(loaded)
         definitions = loaded.definitions
         if definitions is None:
-            print_diagnostics([d for d in loaded.diagnostics if d.is_error])
-            return int(ExitCode.USAGE)
+            return refuse_unloadable(loaded)
         job = definitions.jobs.get(args.name)
         if job is None:
             print(unknown_job_message(args.name, definitions.jobs), file=sys.stderr)

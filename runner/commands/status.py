@@ -17,8 +17,8 @@ from runner.clock import utcnow
 from runner.commands.common import (
     age,
     load_for,
-    print_diagnostics,
     read_state,
+    refuse_unloadable,
     state_path,
     unknown_job_message,
 )
@@ -49,8 +49,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     loaded, _registry = load_for(options, data.last_clean_revision)
     definitions = loaded.definitions
     if definitions is None:
-        print_diagnostics([d for d in loaded.diagnostics if d.is_error])
-        return int(ExitCode.USAGE)
+        return refuse_unloadable(loaded)
     now = utcnow()
     timings = data.timings(definitions.jobs, now)
     planner = Planner(definitions.jobs, definitions.timeperiods, timings, now)

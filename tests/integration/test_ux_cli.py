@@ -151,3 +151,58 @@ def test_a_reader_closing_the_pipe_early_is_not_a_traceback(tmp_path: Path) -> N
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == 141
+
+
+@pytest.mark.parametrize("command", [["status"], ["run-job", "hello"], ["run", "--dry-run"]])
+def test_definitions_that_do_not_load_end_with_one_line_saying_so(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """Without git to fall back on, status/run-job/--dry-run print the errors as lint does and
+    a closing line (as `run` does), and exit 2."""
+    root = tmp_path / "jobs.d"
+    root.mkdir()
+    (root / "a.yaml").write_text(TREE.replace("interval: 1h", "interval: 5 minutes", 1))
+    done = cli(root, tmp_path / "state.json", *command)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert "a.yaml:12:11: error[duration]: interval: '5 minutes' is not a duration" in lines
+    assert lines[-1] == (
+        "jobrunner: the definitions do not load (1 error) and no clean revision can stand in; "
+        "fix them (`jobrunner lint` checks them)"
+    )
+
+
+def test_period_prints_findings_as_lint_does(tmp_path: Path) -> None:
+    """`period` of a tree with errors prints them in lint's form (code and hint lines)."""
+    root = tmp_path / "jobs.d"
+    root.mkdir()
+    (root / "a.yaml").write_text(TREE.replace('"00:00-01:00"', '"00:00-01:00,"'))
+    done = cli(root, tmp_path / "state.json", "period", "never")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[:2] == [
+        (
+            "a.yaml:7:30: error[range-syntax]: ranges: time '00:00-01:00,' of '2001-01-01': "
+            "expected a time H:M or H:M:S here: nothing follows the last `,`"
+        ),
+        "    hint: remove the trailing `,`: '00:00-01:00'",
+    ]
+
+
+def test_period_with_a_missing_directory_says_so(tmp_path: Path) -> None:
+    """`period` with a missing definitions directory says so as every command does."""
+    done = cli(tmp_path / "nowhere", tmp_path / "state.json", "period", "never")
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"jobrunner: error: definitions directory {tmp_path / 'nowhere'} does not exist; "
+        "pass --jobs-dir or set JOBRUNNER_JOBS_DIR\n"
+    )
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "x"])
+def test_history_limit_must_be_a_positive_number(
+    jobs_dir: Path, tmp_path: Path, value: str
+) -> None:
+    """`history --limit -1` is a usage error, not an empty list."""
+    done = cli(jobs_dir, tmp_path / "state.json", "history", "--limit", value)
+    assert done.returncode == 2
+    assert f"{value!r} is not a number of runs; use 1 or more" in done.stderr
