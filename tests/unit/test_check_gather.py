@@ -85,15 +85,29 @@ def test_bad_state_is_unknown(options: GlobalOptions, content: str, expected: st
     assert expected in result.summary
 
 
-def test_unreadable_state_and_corrupt_daemon_json_are_unknown(options: GlobalOptions) -> None:
-    """A state that cannot be read (a directory here) and a corrupt daemon.json are UNKNOWN."""
+def test_unreadable_state_and_corrupt_daemon_json_are_unknown(
+    options: GlobalOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state path naming a directory, a state the user may not read and a corrupt
+    daemon.json are UNKNOWN, each with what to do."""
     assert options.state_file is not None
     options.state_file.mkdir()
     result = check(args(), options)
     assert result.state == CheckState.UNKNOWN
-    assert "cannot read the state" in result.summary
-    assert "runner's group" in result.summary
+    assert "is a directory; name a file in it" in result.summary
     options.state_file.rmdir()
+    options.state_file.write_text('{"version": 1, "jobs": {}}')
+
+    def denied(path: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    # Root reads every file whatever its mode, so the denial is injected at the reader.
+    monkeypatch.setattr("runner.check.gather.load_state", denied)
+    result = check(args(), options)
+    assert result.state == CheckState.UNKNOWN
+    assert f"cannot read the state {options.state_file}: Permission denied" in result.summary
+    assert "runner's group" in result.summary
+    monkeypatch.undo()
     (state_dir(options) / "daemon.json").write_text("[1, 2")
     result = check(args(mode="daemon"), options)
     assert result.state == CheckState.UNKNOWN
