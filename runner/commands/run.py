@@ -10,6 +10,9 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from runner.clock import Clock, SystemClock
@@ -37,6 +40,7 @@ from runner.passfile import PassRecord, record_pass
 from runner.planner import DueJob, Planner
 from runner.session import Loaded
 from runner.state import StateLockedError, StateStore
+from runner.state.runs import make_job_dirs
 from runner.statesetup import prepare_state, recover
 from runner.stop import StopRequest
 
@@ -198,15 +202,39 @@ def run_pass(
     waiting = {item.name: item.due_at for item in due}  # due, not yet started (metrics)
     if dispatcher.metrics is not None:
         dispatcher.metrics.waiting = lambda _now: waiting
-    for item in due:
-        if stop is not None and stop.level:
-            break
-        del waiting[item.name]
-        outcome = _run_one(planner, dispatcher, item, clock)
-        if outcome is not None:
-            ran.append((item.name, outcome))
+    with _job_dirs_ahead(store, [item.name for item in due]):
+        for item in due:
+            if stop is not None and stop.level:
+                break
+            del waiting[item.name]
+            outcome = _run_one(planner, dispatcher, item, clock)
+            if outcome is not None:
+                ran.append((item.name, outcome))
     dispatcher.flush_metrics()
     return ran
+
+
+@contextmanager
+def _job_dirs_ahead(store: StateStore, jobs: list[str]) -> Iterator[None]:
+    """Create the due jobs' missing directories in a thread while the jobs run (a pass over
+    new jobs would otherwise wait for two directory creations before each first run)."""
+    missing = [job for job in jobs if not (store.paths.work / job).is_dir()]
+    if len(missing) < 2:  # the dispatcher creates a lone job's directories itself
+        yield
+        return
+    done = threading.Event()
+    thread = threading.Thread(
+        target=make_job_dirs,
+        args=(store.paths, missing, done.is_set),
+        name="jobrunner-job-dirs",
+        daemon=True,
+    )
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def _run_one(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,28 @@ def work_dir(paths: StatePaths, job: str) -> Path:
     except FileNotFoundError:
         make_dirs(directory, DIR_MODE)
     return directory
+
+
+def make_job_dirs(paths: StatePaths, jobs: Iterable[str], stop: Callable[[], bool]) -> int:
+    """Create the missing `runs/<job>/` and `work/<job>/` of `jobs`, in order, until `stop()`;
+    returns how many were created. Run beside a pass (a thread), so that a job's first run
+    does not wait for its directories: on a journaling file system each costs a metadata
+    commit. The dispatcher still creates whatever this has not reached yet."""
+    created = 0
+    for job in jobs:
+        if stop():
+            break
+        for base in (paths.runs, paths.work):
+            directory = base / job
+            try:
+                directory.mkdir(mode=DIR_MODE)
+                created += 1
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                make_dirs(directory, DIR_MODE)
+                created += 1
+    return created
 
 
 SUMMARY_PREFIX = b"[jobrunner] "

@@ -161,3 +161,16 @@ def test_once_per_window_across_dst(tmp_path: Path, start: datetime) -> None:
     assert per_stretch == [1] * 7
     assert all(period.is_active(at) for at in runs)
     assert [at.astimezone(BERLIN).time().isoformat() for at in runs] == ["01:30:00"] * 7
+
+
+def test_a_pass_over_new_jobs_leaves_every_job_its_directories(tmp_path: Path) -> None:
+    """The directories of new jobs are made ahead in a thread during the pass; every job ran
+    with its own work directory and output file, whichever side created the directories."""
+    names = {f"j{i:02d}": "1h" for i in range(12)}
+    loaded = definitions(tmp_path, names)
+    state = tmp_path / "state" / "state.json"
+    clock = FakeClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
+    assert sorted(one_pass(state, loaded, clock)) == sorted(names)
+    for name in names:
+        assert (state.parent / "work" / name).is_dir()
+        assert len(list((state.parent / "runs" / name).iterdir())) == 1

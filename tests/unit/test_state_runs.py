@@ -87,3 +87,29 @@ def test_clamp_future_takes_attempts_after_now_as_now(tmp_path: Path) -> None:
     assert data.jobs["ahead"]["last_attempt"] == format_instant(earlier)
     assert data.jobs["ahead"]["first_seen"] == format_instant(earlier)
     assert data.jobs["behind"]["last_attempt"] == format_instant(t0 - timedelta(hours=2))
+
+
+def test_make_job_dirs_creates_missing_ones_with_the_state_mode_and_stops_when_asked(
+    tmp_path: Path,
+) -> None:
+    """`make_job_dirs` creates runs/<job>/ and work/<job>/ (0750), leaves existing ones alone,
+    creates missing parents, and stops before the next job once `stop()` is true."""
+    from runner.state import StatePaths
+    from runner.state.runs import make_job_dirs
+
+    paths = StatePaths(tmp_path / "state" / "state.json")
+    (paths.runs / "b").mkdir(parents=True)
+    assert make_job_dirs(paths, ["a", "b"], lambda: False) == 3
+    for base in (paths.runs, paths.work):
+        for job in ("a", "b"):
+            assert (base / job).is_dir()
+    assert (paths.work / "a").stat().st_mode & 0o777 == 0o750
+    asked: list[str] = []
+
+    def stop_after_one() -> bool:
+        asked.append("?")
+        return len(asked) > 1
+
+    assert make_job_dirs(paths, ["c", "d"], stop_after_one) == 2
+    assert (paths.work / "c").is_dir()
+    assert not (paths.runs / "d").exists()
