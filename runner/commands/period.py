@@ -64,7 +64,9 @@ def parse_at(text: str | None, period: TimePeriod) -> datetime:
         ) from None
     if at.tzinfo is None:
         at = at.replace(tzinfo=period.zone)
-    return at.astimezone(period.zone)
+    # Through the instant: a wall-clock time in the spring-forward gap is shown as the time it
+    # means (02:30 CET on the jump day is 03:30 CEST), and astimezone() would keep it as given.
+    return datetime.fromtimestamp(at.timestamp(), period.zone)
 
 
 def _in(delta: timedelta) -> str:
@@ -74,6 +76,12 @@ def _in(delta: timedelta) -> str:
     hours, mins = divmod(rest, 60)
     parts = [f"{days}d"] if days else []
     return " ".join([*parts, f"{hours}h", f"{mins}m"]) if days or hours else f"{mins}m"
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time from `start` to `end`: `end - start` of datetimes in one zone is wall-clock
+    time, an hour off across a DST change."""
+    return timedelta(seconds=end.timestamp() - start.timestamp())
 
 
 def _stamp(at: datetime) -> str:
@@ -94,7 +102,9 @@ def text_report(name: str, period: TimePeriod, at: datetime, days: int, origin: 
         lines.append(f"next change: none within {years} years ({'always' if active else 'never'})")
     else:
         state = "inactive" if active else "active"
-        lines.append(f"next change: {_stamp(change)} (in {_in(change - at)}), then {state}")
+        lines.append(
+            f"next change: {_stamp(change)} (in {_in(_elapsed(at, change))}), then {state}"
+        )
     lines.append("")
     lines.extend(calendar_lines(period, at.date(), days))
     lines.append(LEGEND)

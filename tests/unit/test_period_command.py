@@ -74,6 +74,30 @@ def test_dst_day_is_marked(tree: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "next change: 2026-03-28 22:00:00 CET (in 10h 0m), then active" in out
 
 
+def test_time_to_the_next_change_is_real_time_across_a_dst_change(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """From Saturday 23:00 CET to Sunday 06:00 CEST, across spring-forward, is 6 hours, not 7
+    (subtracting datetimes of one zone counts wall-clock time)."""
+    assert run(tree, "nights", "--at", "2026-03-28T23:00", "--days", "1") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "at 2026-03-28 23:00:00 CET: active"
+    assert out[2] == "next change: 2026-03-29 06:00:00 CEST (in 6h 0m), then inactive"
+
+
+def test_at_in_the_spring_forward_gap_is_shown_as_the_time_it_means(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """02:30 does not exist on 29 March 2026 in Berlin: it is read with the offset before the
+    jump (TIMEPERIODS.md §4), which is 03:30 CEST, and said so."""
+    assert run(tree, "nights", "--at", "2026-03-29T02:30", "--days", "1") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "at 2026-03-29 03:30:00 CEST: active"
+    assert out[2] == "next change: 2026-03-29 06:00:00 CEST (in 2h 30m), then inactive"
+    assert run(tree, "nights", "--at", "2026-03-29T02:30", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["at"] == "2026-03-29T03:30:00+02:00"
+
+
 def test_json_prints_segments(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`--format json` prints state, next change and the segments of the drawn days."""
     assert run(tree, "business", "--at", "2026-12-23T18:00", "--days", "7", "--format", "json") == 0
