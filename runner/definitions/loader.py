@@ -23,7 +23,7 @@ from runner.definitions.build import (
     resolve_zone,
     zone_finding,
 )
-from runner.definitions.documents import Document
+from runner.definitions.documents import Document, is_known_zone
 from runner.definitions.findings import Finding
 from runner.definitions.ignore import IgnoreRules
 from runner.definitions.parsefile import FileOutcome, check_file, decode
@@ -237,7 +237,8 @@ def _assemble(
         finding = zone_finding(doc, zone, origin)
         if finding is not None:
             findings.append(finding)
-        zone_ok = finding is None or finding.severity is Severity.WARNING
+        # An unknown zone from a Defaults with errors is reported there; the period waits.
+        zone_ok = (finding is None or finding.severity is Severity.WARNING) and is_known_zone(zone)
         if zone_ok and not doc.has_errors and (doc.file, doc.index) not in bad:
             period_defs[name] = build_period_def(doc, zone, origin)
     jobs = {
