@@ -280,19 +280,69 @@ def _schema_findings(error: Any, prefix: DocPath) -> Iterator[tuple[Any, ...]]:
         yield special
         return
     if error.validator == "required":
+        # One error per missing key; the message names it ("'interval' is a required
+        # property"), while `validator_value` lists every required key.
         missing = [k for k in error.validator_value if k not in error.instance]
-        add_hint: str | None = f"add `{missing[0]}:`" if missing else None
-        described = error.schema.get("properties", {}).get(missing[0] if missing else "", {})
+        named = [k for k in missing if error.message.startswith(f"{k!r} ")] or missing
+        add_hint: str | None = f"add `{named[0]}:`" if named else None
+        described = error.schema.get("properties", {}).get(named[0] if named else "", {})
         if described.get("description"):
             add_hint = f"{add_hint}: {described['description']}"
         yield path, "node", "missing-key", _located(path, error.message), add_hint
         return
     if error.validator == "oneOf" and all("required" in b for b in error.validator_value):
-        keys = ", ".join(repr(k) for b in error.validator_value for k in b["required"])
-        yield path, "node", "schema", _located(path, f"set exactly one of {keys}"), None
+        names = [k for b in error.validator_value for k in b["required"]]
+        keys = ", ".join(repr(k) for k in names)
+        present = [k for k in names if isinstance(error.instance, dict) and k in error.instance]
+        hint = (
+            f"keep one of {', '.join(f'`{k}:`' for k in present)} and remove the others"
+            if present
+            else f"add one of {', '.join(f'`{k}:`' for k in names)}"
+        )
+        yield path, "node", "schema", _located(path, f"set exactly one of {keys}"), hint
         return
     described_as = error.schema.get("description") if isinstance(error.schema, dict) else None
-    yield path, "value", "schema", _located(path, error.message), described_as
+    hint = described_as or _schema_hint(error)
+    yield path, "value", "schema", _located(path, error.message), hint
+
+
+_TYPE_WORDS = {
+    "string": "text (quote it if it looks like a number or a boolean)",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list, e.g. [a, b]",
+    "object": "a mapping of keys to values",
+    "null": "nothing (null)",
+}
+
+
+def _schema_hint(error: Any) -> str:
+    """What to write instead, for a schema error whose schema has no description."""
+    value, kind, schema = error.validator_value, error.validator, error.schema
+    hint = "see `jobrunner schema` for what this key accepts"
+    if kind == "type":
+        types = value if isinstance(value, list) else [value]
+        hint = "write " + " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
+    elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        low = schema.get("minimum", schema.get("exclusiveMinimum"))
+        high = schema.get("maximum", schema.get("exclusiveMaximum"))
+        if low is not None and high is not None:
+            hint = f"use a number from {low} to {high}"
+        else:
+            hint = f"use a number {'of at least' if high is None else 'of at most'} {low or high}"
+    elif kind in ("enum", "const"):
+        options = value if kind == "enum" else [value]
+        hint = "use one of: " + ", ".join(json.dumps(o) for o in options)
+    elif kind == "pattern":
+        hint = f"write a value that matches {value}"
+    elif kind in ("minItems", "maxItems", "minLength", "maxLength"):
+        bound = "at least" if kind.startswith("min") else "at most"
+        unit = "item(s)" if kind.endswith("Items") else "character(s)"
+        hint = f"give {bound} {value} {unit}"
+    elif kind == "uniqueItems":
+        hint = "remove the repeated items"
+    return hint
 
 
 _YAML11_BOOLEANS = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}

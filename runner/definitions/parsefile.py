@@ -151,6 +151,7 @@ def check_file(file: str, data: bytes, registry: JobTypeRegistry) -> FileOutcome
 
 def _parse(outcome: FileOutcome, text: str) -> list[Any] | None:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     try:
         return load_fast(text)
@@ -164,8 +165,12 @@ def _parse(outcome: FileOutcome, text: str) -> list[Any] | None:
         outcome.findings.append(replace(finding, part="key") if exc.part == "key" else finding)
     except MarkedYAMLError as exc:
         outcome.diagnostics.extend(yaml_error(outcome.file, text, exc))
+    except ReaderError as exc:
+        outcome.diagnostics.append(_reader_error(outcome.file, text, exc))
     except YAMLError as exc:
-        outcome.diagnostics.append(_diag(outcome.file, None, None, "yaml", str(exc), None))
+        message = f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        hint = "fix the YAML syntax (an unclosed quote or bracket, or a wrong indentation?)"
+        outcome.diagnostics.append(_diag(outcome.file, 1, 1, "yaml", message, hint))
     except ValueError as exc:  # int() refuses numbers of more than 4,300 digits
         outcome.diagnostics.append(_unreadable(outcome.file, text, exc))
     except RecursionError:
@@ -175,6 +180,24 @@ def _parse(outcome: FileOutcome, text: str) -> list[Any] | None:
             )
         )
     return None
+
+
+def _reader_error(file: str, text: str, exc: Any) -> Diagnostic:
+    """A character YAML does not allow (a NUL, an escape sequence pasted from a terminal), at
+    its line and column; ruamel.yaml only names an offset into the text."""
+    position = exc.position if isinstance(exc.position, int) else -1
+    if not 0 <= position <= len(text):
+        position = 0
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    char = exc.character
+    what = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+    message = f"invalid YAML: the control character {what} is not allowed in a YAML file"
+    hint = (
+        "delete it (editors often do not show it); inside a double-quoted string it may be "
+        "written as an escape such as \\x07"
+    )
+    return _diag(file, line, column, "yaml", message, hint)
 
 
 _LONG_NUMBER = re.compile(r"[-+]?[0-9_]{4300,}")
@@ -213,10 +236,25 @@ def yaml_error(file: str, text: str, exc: Any) -> list[Diagnostic]:
         hint = "indent with spaces; YAML does not allow tabs for indentation"
         mark, message = _where(exc, f"invalid YAML: {problem}")
     else:
-        hint = "fix the YAML syntax (an unclosed quote or bracket, or a wrong indentation?)"
+        hint = _problem_hint(problem)
         mark, message = _where(exc, f"invalid YAML: {problem}")
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
     return [_diag(file, line, column, "yaml", message, hint)]
+
+
+def _problem_hint(problem: str) -> str:
+    """The fix for a YAML error, by what ruamel.yaml says the problem is."""
+    if "undefined alias" in problem:
+        return (
+            "define the anchor (&name) before its alias (*name), in the same document: "
+            "anchors do not carry over a `---`"
+        )
+    if "constructor for the tag" in problem:
+        return (
+            "remove the tag: definitions are plain YAML without custom tags; "
+            "quote the value if the `!` belongs to the text"
+        )
+    return "fix the YAML syntax (an unclosed quote or bracket, or a wrong indentation?)"
 
 
 def _is_tab_at(text: str, mark: Any) -> bool:
