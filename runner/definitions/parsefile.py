@@ -12,7 +12,13 @@ from typing import Any
 from runner.definitions.documents import Document, DocumentChecker
 from runner.definitions.findings import Finding
 from runner.definitions.walker import MAX_FILE_BYTES, too_large
-from runner.definitions.yamlsource import MAX_DOCUMENTS, LimitError, count_documents, load_fast
+from runner.definitions.yamlsource import (
+    MAX_DOCUMENTS,
+    LimitError,
+    count_documents,
+    document_start_line,
+    load_fast,
+)
 from runner.diagnostics import Diagnostic, Severity
 from runner.jobtypes import JobTypeRegistry
 
@@ -98,8 +104,8 @@ def check_file(file: str, data: bytes, registry: JobTypeRegistry) -> FileOutcome
         outcome.diagnostics.append(
             _diag(
                 file,
-                None,
-                None,
+                document_start_line(data, MAX_DOCUMENTS + 1),
+                1,
                 "too-many-documents",
                 f"file holds more than {MAX_DOCUMENTS:,} YAML documents",
                 "split it into several files",

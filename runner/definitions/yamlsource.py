@@ -94,6 +94,15 @@ def count_documents(data: bytes) -> int:
     return len(_DOC_START.findall(data)) + 1
 
 
+def document_start_line(data: bytes, number: int) -> int:
+    """The 1-based line of the `---` that starts document `number` (1-based, counting a first
+    document without a marker), or 1 when there is no such marker."""
+    for index, found in enumerate(_DOC_START.finditer(data), start=2):
+        if index == number:
+            return data.count(b"\n", 0, found.start()) + 1
+    return 1
+
+
 def _documents(yaml: YAML, text: str) -> Iterator[Any]:
     for index, doc in enumerate(yaml.load_all(text)):
         if index >= MAX_DOCUMENTS:

@@ -82,6 +82,8 @@ def test_ten_thousand_documents_are_refused_quickly() -> None:
     """More than 1,000 documents in a file is an error found without parsing them all."""
     result, seconds = load_one(b"kind: Defaults\n---\n" * 10_000)
     assert only(result).code == "too-many-documents"
+    # At the `---` that starts document 1,001 (line 2,000), not without a line.
+    assert (only(result).line, only(result).column) == (2_000, 1)
     assert seconds < 1.0
 
 
