@@ -64,15 +64,20 @@ def _is_shallow(repo: Any) -> bool:
 
 def _commit(repo: Any, rev: str, shallow: bool, what: str) -> str:
     try:
-        return str(repo.commit(rev).hexsha)
+        commit = repo.commit(rev)
+        # In a shallow clone `HEAD~1` names the parent's id, but its object is not there:
+        # reading the tree makes that an error here rather than a traceback later.
+        _ = commit.tree
+        return str(commit.hexsha)
     except _git_errors():
         if shallow:
             raise UsageError(
                 f"{what} {rev!r} is not in this shallow clone; {SHALLOW_HINT}"
             ) from None
+        ref = rev.removeprefix("origin/")
         raise UsageError(
             f"unknown {what} {rev!r}: no such commit, branch or tag in {repo.working_tree_dir}; "
-            f"check the name, or fetch it (`git fetch origin {rev}`)"
+            f"check the name, or fetch it (`git fetch origin {ref}`)"
         ) from None
 
 

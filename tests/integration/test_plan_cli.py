@@ -154,6 +154,22 @@ def test_shallow_clone_says_how_to_fetch_history(git_repo: GitRepo, tmp_path: Pa
     assert "git fetch --unshallow" in github.stderr
 
 
+def test_shallow_clone_parent_of_head_is_a_usage_error(git_repo: GitRepo, tmp_path: Path) -> None:
+    """`--base HEAD~1` in a depth-1 clone names a commit whose object is missing: exit 2 with
+    the fetch hint, not a traceback; an unknown GITHUB_BASE_REF names the branch to fetch."""
+    two_commits(git_repo, {"jobs.d/a.yaml": job("a")}, {"jobs.d/a.yaml": job("a", "5m")})
+    shallow = clone(git_repo.path, tmp_path / "shallow", "--depth", "1", "--branch", "feature")
+    parent = plan(shallow, "--jobs-dir", "jobs.d", "--base", "HEAD~1")
+    assert parent.returncode == 2, parent.stderr
+    assert "Traceback" not in parent.stderr
+    assert "base revision 'HEAD~1' is not in this shallow clone" in parent.stderr
+    assert "git fetch --unshallow" in parent.stderr
+    work = clone(git_repo.path, tmp_path / "work")
+    unknown = plan(work, "--jobs-dir", "jobs.d", env={"GITHUB_BASE_REF": "no-such-branch"})
+    assert unknown.returncode == 2
+    assert "(`git fetch origin no-such-branch`)" in unknown.stderr
+
+
 def test_base_defaults_to_merge_bases_from_ci_variables(git_repo: GitRepo, tmp_path: Path) -> None:
     """GITHUB_BASE_REF, CI_MERGE_REQUEST_DIFF_BASE_SHA and origin/HEAD pick the base."""
     base, _head = two_commits(
