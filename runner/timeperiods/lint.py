@@ -18,9 +18,12 @@ def check_ranges(ranges: Mapping[str, str]) -> list[RangeFinding]:
     return findings
 
 
-def check_entry(key: str, value: object) -> list[RangeFinding]:
+def check_entry(key: object, value: object) -> list[RangeFinding]:
     """The findings for one `key: value` entry."""
     found: list[RangeFinding] = []
+    if not isinstance(key, str):  # the Python API; YAML keys are strings by then
+        message = f"the day key must be a string, not {type(key).__name__}"
+        return [RangeFinding(str(key), "key", 0, "error", "range-syntax", message, None)]
     try:
         found.extend(key_findings(key, parse_day_key(key)))
     except KeySyntaxError as exc:

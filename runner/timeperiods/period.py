@@ -45,7 +45,8 @@ def _parse_entries(
     for key, value in ranges.items():
         for finding in check_entry(key, value):
             if finding.is_error:
-                raise RangeSyntaxError(finding, key if finding.part == "key" else value, name)
+                shown = str(key) if finding.part == "key" else value
+                raise RangeSyntaxError(finding, shown, name)
         entries.append((parse_day_key(key), parse_time_value(value)))
     return entries
 

@@ -153,6 +153,15 @@ def test_check_ranges_never_raises_on_non_strings() -> None:
     assert [(f.part, f.code, f.severity) for f in findings] == [("value", "range-syntax", "error")]
 
 
+def test_a_key_that_is_not_a_string_raises_range_syntax_error() -> None:
+    """SPEC §6: a malformed key raises RangeSyntaxError when the period is built (an int key
+    raised TypeError out of the tokenizer)."""
+    from runner.timeperiods import TimePeriod
+
+    with pytest.raises(RangeSyntaxError, match="the day key must be a string, not int"):
+        TimePeriod({5: "09:00-17:00"}, "UTC", name="p")  # type: ignore[dict-item]
+
+
 def test_clean_entries_have_no_findings() -> None:
     """Ordinary entries produce no findings at all."""
     ranges = {"monday": "09:00-17:00", "day -1": "00:00-24:00", "2026-12-24": "22:00-06:00"}
