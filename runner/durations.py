@@ -31,8 +31,15 @@ def parse_duration(value: object) -> timedelta:
     """Read a duration; raise `DurationError` that shows the accepted forms.
 
     Booleans are refused even though Python treats them as integers, and so are negative
-    numbers: `interval: yes` or `-5` are mistakes, not durations.
+    numbers: `interval: yes` or `-5` are mistakes, not durations. A float without a
+    fractional part (`60.0`) is integer seconds, as the JSON Schema sees it.
     """
+    if isinstance(value, float) and value.is_integer():
+        # YAML's `60.0` or `1e3`: JSON Schema's "integer" (the published schemas) admits a
+        # number without a fractional part, so the loader must read it too (it raised).
+        if value < 0:
+            raise DurationError(f"{value} is negative; use {ACCEPTED_FORMS}")
+        return _bounded(int(value), value)
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise DurationError(f"{value!r} is not a duration; use {ACCEPTED_FORMS}")
     if isinstance(value, int):

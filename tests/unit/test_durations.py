@@ -19,6 +19,8 @@ from runner.errors import DurationError
         ("1d", 86400),
         ("1w", 604800),
         ("1w2d3h4m5s", 604800 + 2 * 86400 + 3 * 3600 + 4 * 60 + 5),
+        (60.0, 60),  # YAML floats without a fraction: integers for JSON Schema
+        (1e3, 1000),
     ],
 )
 def test_accepted_forms(text: object, seconds: int) -> None:
@@ -27,7 +29,7 @@ def test_accepted_forms(text: object, seconds: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "m", "15", "1m1h", "1.5h", "5 m", "-5", True, None, 1.5, "1h1h"]
+    "text", ["", "m", "15", "1m1h", "1.5h", "5 m", "-5", True, None, 1.5, -60.0, "1h1h"]
 )
 def test_rejected_forms(text: object) -> None:
     """Anything else is a DurationError that shows the accepted forms (bare "15" is seconds)."""
