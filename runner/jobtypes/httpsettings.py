@@ -203,7 +203,8 @@ def check_settings(settings: Mapping[str, Any]) -> list[SettingsProblem]:
 def status_matches(status: int, expected: list[int | str]) -> bool:
     """Whether `status` is one of `expected` (numbers, or classes like "2xx")."""
     for item in expected:
-        if isinstance(item, int) and item == status:
+        # `200.0` passes the schema's "integer" (no fractional part), and must match too.
+        if isinstance(item, int | float) and not isinstance(item, bool) and item == status:
             return True
         if isinstance(item, str) and _STATUS_CLASS.match(item) and str(status)[0] == item[0]:
             return True

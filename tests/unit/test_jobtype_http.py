@@ -119,6 +119,13 @@ def test_status_matching() -> None:
     assert not status_matches(500, ["2xx", 404])
 
 
+def test_a_status_written_as_a_float_matches() -> None:
+    """`expected_status: [200.0]` passes the schema (an integer for JSON Schema); it failed
+    every run with "returned 200 OK, expected 200.0"."""
+    assert status_matches(200, [200.0])  # type: ignore[list-item]
+    assert not status_matches(201, [200.0])  # type: ignore[list-item]
+
+
 def _job(settings: dict[str, object]) -> JobDef:
     return JobDef(
         name="ping",
