@@ -59,6 +59,8 @@ class Daemon:
         self._requests_stale = True
         self._rechecked = -1e18
         self._unwritable_since: datetime | None = None
+        self._reported: Running | None = None
+        """The running job daemon.json last showed."""
         self.metrics = MetricsFile.from_environ(parts.environ or os.environ, parts.clock)
 
     @property
@@ -333,9 +335,14 @@ class Daemon:
         installed = self.installed
         now = self.parts.clock.now()
         if installed is not None:
-            self.report.state = "paused" if self._pause is not None else "idle"
+            state = "paused" if self._pause is not None else "idle"
             wake = installed.planner.peek(now)
-            changed = wake != self.report.next_due or self.report.waiting
+            changed = (
+                wake != self.report.next_due
+                or bool(self.report.waiting)
+                or state != self.report.state
+            )
+            self.report.state = state
             self.report.next_due = wake
             self.report.waiting = []
             if changed:
@@ -356,7 +363,14 @@ class Daemon:
             return
         now = self.parts.clock.now()
         if (now - current.started).total_seconds() >= REPORT_AFTER_S:
-            self._write_report(force=mono - self._last_write >= HEARTBEAT_S / 6)
+            # The first report of a job is written at once (`status` reads it); later ones
+            # at most every HEARTBEAT_S / 6, whatever was written just before the job.
+            if current is not self._reported or mono - self._last_write >= HEARTBEAT_S / 6:
+                installed = self.installed
+                if installed is not None:  # jobs that became due meanwhile wait too
+                    self.report.waiting = installed.planner.waiting(now, exclude=current.job)
+                self._write_report(force=True)
+                self._reported = current
             status(self.parts.notifier, self.report.status_line(now))
 
     def _write_report(self, *, force: bool = False) -> None:

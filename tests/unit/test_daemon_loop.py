@@ -4,17 +4,20 @@ instead of waiting, so days of daemon life run in about a second; jobs are real 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from runner.daemon import MAX_WAIT_S, Daemon
-from runner.daemonfile import read_daemon
+from runner.daemonfile import Pause, read_daemon, write_pause
 from runner.daemonparts import DaemonParts
+from runner.inbox import Message, PauseChanged
 from runner.jobtypes import default_registry
 from runner.memory import MemoryGuard
 from runner.reload import Scanner
@@ -175,3 +178,111 @@ def test_notifies_ready_then_stopping(harness: Harness) -> None:
     assert notifier.messages[0][0] == "READY=1"
     assert any(line.startswith("STATUS=") for line in notifier.messages[0])
     assert notifier.messages[-1][0] == "STOPPING=1"
+
+
+class RealTimeClock(FakeClock):
+    """A `FakeClock` that also moves with real time, so the executor's once-a-second ticks
+    happen while a real job runs (a plain `FakeClock` stands still during a job)."""
+
+    def __init__(self, start: datetime) -> None:
+        super().__init__(start)
+        self._real_start = time.monotonic()
+
+    def now(self) -> datetime:
+        """The fake instant plus the real time elapsed since construction."""
+        return super().now() + timedelta(seconds=time.monotonic() - self._real_start)
+
+    def monotonic(self) -> float:
+        """The fake monotonic seconds plus the real time elapsed since construction."""
+        return super().monotonic() + time.monotonic() - self._real_start
+
+
+def test_daemon_json_shows_a_running_job_after_a_second(harness: Harness) -> None:
+    """A job still running at the first tick after `REPORT_AFTER_S` is in daemon.json (which
+    `status` reads), even when daemon.json was written a moment before the job started: it
+    used to wait until ten seconds after the last write, so `status` said `idle` meanwhile."""
+    harness.clock = RealTimeClock(harness.clock.now())
+    flag = harness.state.parent.parent / "release"
+    (harness.jobs / "slow.yaml").write_text(
+        "kind: Job\nname: slow\ntype: command\ninterval: 1h\ntimeout: 30s\nsettings:\n"
+        f"  shell: 'while [ ! -e {flag} ]; do sleep 0.05; done'\n"
+    )
+    daemon, _inbox = harness.daemon(harness.clock.now() + timedelta(minutes=1))
+    seen: list[dict[str, Any] | None] = []
+    tick = daemon.tick
+
+    def observing_tick() -> None:
+        tick()
+        seen.append(read_daemon(harness.state.parent))
+        flag.touch()  # the job ends
+
+    daemon.tick = observing_tick  # type: ignore[method-assign]
+    assert daemon.serve() == 0
+    first = seen[0]
+    assert first is not None
+    assert first["state"] == "running"
+    assert first["current_job"]["job"] == "slow"
+
+
+def test_daemon_json_lists_jobs_that_became_due_during_a_run(harness: Harness) -> None:
+    """A job that becomes due while another runs is listed as waiting behind it (`status`:
+    "waiting behind slow for ..."), not only the jobs that were due when the run started."""
+    harness.clock = RealTimeClock(harness.clock.now())
+    flag = harness.state.parent.parent / "release"
+    (harness.jobs / "slow.yaml").write_text(
+        "kind: Job\nname: slow\ntype: command\ninterval: 1d\ntimeout: 3h\nsettings:\n"
+        f"  shell: 'while [ ! -e {flag} ]; do sleep 0.05; done'\n"
+    )
+    (harness.jobs / "early.yaml").write_text(JOB.format(name="early", interval="1h", extra=""))
+    daemon, _inbox = harness.daemon(harness.clock.now() + timedelta(hours=2))
+    seen: list[dict[str, Any] | None] = []
+    tick = daemon.tick
+
+    def observing_tick() -> None:
+        harness.clock.advance(timedelta(hours=1, minutes=5))  # `early` is due again
+        tick()
+        seen.append(read_daemon(harness.state.parent))
+        flag.touch()
+
+    daemon.tick = observing_tick  # type: ignore[method-assign]
+    assert daemon.serve() == 0
+    first = seen[0]
+    assert first is not None
+    assert first["current_job"]["job"] == "slow"
+    assert [item["job"] for item in first["waiting"]] == ["early"]
+
+
+class PausingInbox(FakeInbox):
+    """A `FakeInbox` that pauses job starts (pause.json and the event, as `jobrunner pause`
+    does) the first time the loop goes to wait, and then records daemon.json's `state` at
+    every later wait."""
+
+    def __init__(self, inbox: FakeInbox, state_dir: Path, clock: FakeClock) -> None:
+        self.__dict__.update(inbox.__dict__)
+        self.state_dir, self.fake_clock = state_dir, clock
+        self.paused = False
+        self.states: list[object] = []
+
+    def get(self, timeout: float) -> Message | None:
+        """Pause at the first wait, record the state at later ones; then as `FakeInbox`."""
+        if timeout > 0 and not self.paused:
+            self.paused = True
+            write_pause(self.state_dir, Pause(by="ops@host", at=self.fake_clock.now()))
+            self.put(PauseChanged())
+        elif timeout > 0:
+            document = read_daemon(self.state_dir)
+            self.states.append(None if document is None else document["state"])
+        return super().get(timeout)
+
+
+def test_daemon_json_says_paused_while_paused(harness: Harness) -> None:
+    """A pause that comes while the daemon is idle shows as state `paused` in daemon.json
+    (and so in `status`), not `idle` with a pause beside it."""
+    (harness.jobs / "a.yaml").write_text(JOB.format(name="a", interval="5m", extra=""))
+    daemon, inbox = harness.daemon(harness.clock.now() + timedelta(minutes=20))
+    pausing = PausingInbox(inbox, harness.state.parent, harness.clock)
+    daemon.parts.inbox = pausing
+    assert daemon.serve() == 0
+    assert len(starts(harness.state, "a")) == 1  # before the pause only
+    assert pausing.states
+    assert set(pausing.states) == {"paused"}
