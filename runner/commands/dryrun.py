@@ -30,8 +30,11 @@ def dry_run(args: argparse.Namespace, options: GlobalOptions) -> int:
     print(f"would run {len(due)} job(s):" if due else "nothing is due")
     for index, item in enumerate(due, 1):
         verdict = planner.verdict(item.name, now)
-        since = f"{item.due_at:%Y-%m-%d %H:%M:%S} UTC"
-        print(f"  {index}. {item.name}: due since {since} ({verdict.reason})")
+        at = f"{item.due_at:%Y-%m-%d %H:%M:%S} UTC"
+        if verdict.due:
+            print(f"  {index}. {item.name}: due since {at} ({verdict.reason})")
+        else:  # due only within the slack: its due time is still ahead
+            print(f"  {index}. {item.name}: due at {at}, within the slack ({verdict.reason})")
     chosen = {item.name for item in due}
     for name in sorted(set(definitions.jobs) - chosen):
         verdict = planner.verdict(name, now)

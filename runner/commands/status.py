@@ -165,7 +165,11 @@ def _print_table(rows: list[dict[str, Any]], document: dict[str, Any], now: date
             "-" if row["period_active"] is None else "open" if row["period_active"] else "closed"
         )
         last = row["last_result"] or "never ran"
-        if row["last_attempt"]:
+        if row["running"] and row["last_attempt"]:
+            # last_attempt is the running attempt: its age is not the last result's.
+            since = age(datetime.fromisoformat(row["last_attempt"]), now)
+            last = f"running {since.removesuffix(' ago')}"
+        elif row["last_attempt"]:
             last += f" {age(datetime.fromisoformat(row['last_attempt']), now)}"
         duration = "-" if row["last_duration_s"] is None else f"{row['last_duration_s']:.1f}s"
         due = (

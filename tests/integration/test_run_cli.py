@@ -207,6 +207,47 @@ def test_dry_run_prints_plan_and_runs_nothing(repo: GitRepo, tmp_path: Path) -> 
     assert not (tmp_path / "state" / "runs").exists()
 
 
+def test_status_table_shows_a_running_job_as_running(repo: GitRepo, tmp_path: Path) -> None:
+    """While a job runs, its LAST RESULT cell says `running` and for how long; it used to show
+    the previous result (or "never ran") with the age of the running attempt."""
+    fifo = tmp_path / "started.fifo"
+    os.mkfifo(fifo)
+    repo.write("jobs/slow.yaml", job("slow", f'shell: "echo started > {fifo}; exec sleep 30"'))
+    repo.commit()
+    assert jobrunner(repo, tmp_path, "run-job", "ok").returncode == 0
+    env = cli_environment(tmp_path / "state" / "state.json")
+    first = subprocess.Popen(
+        [sys.executable, "-m", "runner", "--jobs-dir", str(repo.path / "jobs"), "run-job", "slow"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _read_fifo(fifo, timeout=30) == "started\n"
+        status = jobrunner(repo, tmp_path, "status")
+        assert status.returncode == 0, status.stderr
+        rows = {line.split()[0]: line for line in status.stdout.splitlines() if line}
+        assert "  running " in rows["slow"]
+        assert "never ran" not in rows["slow"]
+        assert "success" in rows["ok"]
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=30)
+
+
+def test_dry_run_names_jobs_due_only_within_the_slack(repo: GitRepo, tmp_path: Path) -> None:
+    """A job that is due only within `--slack` is listed with the due time still ahead and
+    says so, not "due since" a time in the future."""
+    assert jobrunner(repo, tmp_path, "run-job", "ok").returncode == 0
+    done = jobrunner(repo, tmp_path, "run", "--dry-run", "--slack", "2h")
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stdout.splitlines() if "ok:" in line)
+    assert "due at " in line
+    assert "within the slack" in line
+    assert "due since" not in line
+
+
 def _read_fifo(path: Path, timeout: float) -> str:
     """Block (bounded) until the job writes its line into the FIFO."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
