@@ -59,7 +59,10 @@ def run_forever(args: argparse.Namespace, options: GlobalOptions) -> int:
     try:
         store = StateStore.open(path, clock=clock)
     except StateLockedError as exc:
-        print(f"jobrunner: {exc}; is another daemon running?", file=sys.stderr)
+        print(
+            f"jobrunner: {exc.held}; one daemon runs per state (`jobrunner status` shows it)",
+            file=sys.stderr,
+        )
         return int(ExitCode.USAGE)
     inbox, stop, registry = QueueInbox(), StopRequest(), default_registry()
     notifier = SocketNotifier.from_environ()

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
 
         if daemon_is_running(path.parent):
             return run_through_daemon(path.parent, args.name)
-        print(f"jobrunner: {exc}; try again when it is idle", file=sys.stderr)
+        print(f"jobrunner: {exc.held}; try again when it is idle", file=sys.stderr)
         return int(ExitCode.USAGE)
     with store:
         recover(store, clock.now())

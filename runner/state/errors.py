@@ -18,10 +18,11 @@ class StateLockedError(StateError):
     def __init__(self, lock_path: Path, holder: str) -> None:
         self.lock_path = lock_path
         self.holder = holder
-        super().__init__(
-            f"another jobrunner (pid {holder}) is running jobs with this state "
-            f"(lock {lock_path}); wait for it to finish, or use `run --if-idle` in cron"
+        self.held = (
+            f"another jobrunner (pid {holder}) is running jobs with this state (lock {lock_path})"
         )
+        """Who holds the lock, without advice (each command adds its own)."""
+        super().__init__(f"{self.held}; wait for it to finish, or use `run --if-idle` in cron")
 
 
 class StateVersionError(StateError):

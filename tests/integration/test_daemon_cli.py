@@ -137,3 +137,17 @@ def test_sighup_reloads(daemon: DaemonProcess) -> None:
     assert reloaded["jobs"] == 1
     assert daemon.proc.poll() is None
     assert daemon.stop() == 0
+
+
+def test_second_daemon_exits_2_naming_the_pid(daemon: DaemonProcess, git_repo: GitRepo) -> None:
+    """A second daemon on the same state exits 2 naming the first one's pid, with advice for a
+    daemon (not the cron advice `run` gets)."""
+    daemon.wait_for(event("daemon.ready"))
+    second = run_cli(
+        "--jobs-dir", str(git_repo.path / "jobs"), "run", "--forever", state_file=daemon.state
+    )
+    assert second.returncode == 2
+    assert f"pid {daemon.proc.pid}" in second.stderr
+    assert "--if-idle" not in second.stderr
+    assert "jobrunner status" in second.stderr
+    assert daemon.stop() == 0

@@ -189,6 +189,10 @@ def test_second_runner_gets_exit_2_or_if_idle_0(repo: GitRepo, tmp_path: Path) -
         idle = jobrunner(repo, tmp_path, "run", "--if-idle")
         assert idle.returncode == 0
         assert idle.stderr == ""
+        busy = jobrunner(repo, tmp_path, "run-job", "ok")
+        assert busy.returncode == 2
+        assert str(first.pid) in busy.stderr
+        assert "--if-idle" not in busy.stderr  # cron advice is for `run`
         first.send_signal(signal.SIGTERM)
         _out, err = first.communicate(timeout=30)
         assert first.returncode == 1
