@@ -67,6 +67,12 @@ def _revision(daemon: DaemonView) -> list[Problem]:
         return [Problem(CRITICAL, "daemon", "runs no jobs", detail)]
     if daemon.degraded:
         dirty = " with uncommitted changes" if daemon.newest_dirty else ""
+        if daemon.loaded_revision is None:  # not a git work tree: no revisions to name
+            detail = (
+                "runs the definitions it loaded before because the current ones do not load"
+                f"{errors}"
+            )
+            return [Problem(CRITICAL, "daemon", "runs old definitions", detail)]
         detail = (
             f"runs the older revision {_short(daemon.loaded_revision)} because the newest "
             f"{_short(daemon.newest_revision)}{dirty} does not load{errors}"

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,7 +50,9 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     loaded, _registry = load_for(options, data.last_clean_revision)
     definitions = loaded.definitions
     if definitions is None:
-        return refuse_unloadable(loaded)
+        code = refuse_unloadable(loaded)
+        _print_daemon_keeps_running(path.parent)
+        return code
     now = utcnow()
     timings = data.timings(definitions.jobs, now)
     planner = Planner(definitions.jobs, definitions.timeperiods, timings, now)
@@ -83,6 +86,21 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     else:
         _print_table(rows, document, now)
     return int(ExitCode.OK)
+
+
+def _print_daemon_keeps_running(state_dir: Path) -> None:
+    """A live daemon keeps running the set it loaded before: say so, or the operator reads
+    the refusal above as "no job runs"."""
+    daemon = read_daemon(state_dir)
+    if daemon is None or not is_daemon_alive(daemon, utcnow()) or not daemon.get("jobs"):
+        return
+    revision, jobs = daemon.get("loaded_revision"), daemon["jobs"]
+    which = f"revision {str(revision)[:7]}" if revision else "the definitions it loaded before"
+    print(
+        f"jobrunner: the daemon (pid {daemon.get('pid')}, {daemon.get('state')}) keeps running"
+        f" {which} ({jobs} job{'' if jobs == 1 else 's'}); `jobrunner history` shows their runs",
+        file=sys.stderr,
+    )
 
 
 def _mark_waiting(rows: list[dict[str, Any]], daemon: dict[str, Any], now: datetime) -> None:
@@ -224,8 +242,9 @@ def _print_daemon(document: dict[str, Any]) -> None:
     if daemon and daemon["alive"]:
         line = f"daemon: pid {daemon['pid']}, {daemon['state']}"
         if daemon["degraded"]:
+            count = daemon["reload_errors"]
             line += (
                 f"; running {str(daemon['loaded_revision'])[:7]} because the newest definitions"
-                f" do not load ({daemon['reload_errors']} errors)"
+                f" do not load ({count} error{'' if count == 1 else 's'})"
             )
         print(line)

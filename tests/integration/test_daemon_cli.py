@@ -43,7 +43,7 @@ def test_broken_change_keeps_old_set_then_fix_applies(
 ) -> None:
     """An invalid file is refused with its line, the old job set stays; the fix is loaded."""
     daemon.wait_for(event("job.finished", job="a"))
-    git_repo.write("jobs/c.yaml", "kind: Job\nname: c\ntype: command\ninterval: soon\n")
+    git_repo.write("jobs/c.yaml", job("c", 'argv: ["true"]', interval="soon"))  # one error
     invalid = daemon.wait_for(event("definitions.invalid"))
     assert invalid["where"].startswith("c.yaml:")
     daemon.wait_for(event("reload.refused"))
@@ -51,6 +51,8 @@ def test_broken_change_keeps_old_set_then_fix_applies(
     assert report["degraded"] is True
     assert report["reload_errors"][0]["file"] == "c.yaml"
     assert report["jobs"] == 1
+    status = run_cli("--jobs-dir", str(git_repo.path / "jobs"), "status", state_file=daemon.state)
+    assert "because the newest definitions do not load (1 error)" in status.stdout
     git_repo.write("jobs/c.yaml", job("c", 'argv: ["true"]'))
     fixed = daemon.wait_for(event("definitions.reloaded"))
     assert fixed["added"] == ["c"]
@@ -151,3 +153,25 @@ def test_second_daemon_exits_2_naming_the_pid(daemon: DaemonProcess, git_repo: G
     assert "--if-idle" not in second.stderr
     assert "jobrunner status" in second.stderr
     assert daemon.stop() == 0
+
+
+def test_status_outside_git_says_the_daemon_keeps_running(tmp_path: Path) -> None:
+    """Outside git, definitions that stop loading leave `status` nothing to show (exit 2);
+    it says that the live daemon keeps running the set it loaded before (it said only that
+    no clean revision can stand in, which reads as "no job runs")."""
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    (jobs / "a.yaml").write_text(job("a", 'argv: ["true"]'))
+    process = DaemonProcess(jobs, tmp_path / "state" / "state.json")
+    try:
+        process.wait_for(event("job.finished", job="a"))
+        (jobs / "b.yaml").write_text("garbage: [\n")
+        process.report_when(lambda d: d["reload_failures"] == 1)
+        status = run_cli("--jobs-dir", str(jobs), "status", state_file=process.state)
+        assert status.returncode == 2
+        assert "no clean revision can stand in" in status.stderr
+        assert f"the daemon (pid {process.proc.pid}, idle) keeps running" in status.stderr
+        assert "(1 job)" in status.stderr
+        assert process.stop() == 0
+    finally:
+        process.close()

@@ -66,6 +66,24 @@ def test_degraded_daemon_names_both_revisions_and_the_error() -> None:
     assert shorts(*result.problems) == ["daemon runs no jobs"]
 
 
+def test_degraded_daemon_outside_git_names_no_revisions() -> None:
+    """Outside git the daemon has no revisions: the problem says it runs the definitions it
+    loaded before (it said "the older revision (unknown) because the newest (unknown)")."""
+    daemon = alive_daemon(
+        degraded=True,
+        loaded_revision=None,
+        newest_revision=None,
+        reload_errors=("b.yaml:2:1: invalid YAML",),
+    )
+    result = evaluate(check_input([job("a")], daemon=daemon), Limits(), NOW)
+    assert result.state == CheckState.CRITICAL
+    assert shorts(*result.problems) == ["daemon runs old definitions"]
+    detail = result.problems[0].detail
+    assert "(unknown)" not in detail
+    assert "runs the definitions it loaded before because the current ones do not load" in detail
+    assert "b.yaml:2:1: invalid YAML" in detail
+
+
 def test_paused_warns_with_who_when_why_and_softens_overdue() -> None:
     """A pause is a WARNING saying who, since when and why; an overdue job is then a WARNING."""
     pause = Pause("alice@web1", NOW - timedelta(hours=3), "incident 42")
