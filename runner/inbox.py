@@ -4,19 +4,26 @@ File events, SIGHUP, SIGTERM, pause changes and run requests from other shells a
 small message in this inbox; the loop handles them one at a time between jobs. The loop is the
 only consumer; any thread, and signal handlers, may produce.
 
-Why `queue.SimpleQueue` is safe from a signal handler: Python runs signal handlers in the main
-thread between bytecodes, possibly while that same thread is inside `get()`. `SimpleQueue.put`
-is documented as reentrant (it never takes a lock that `get` could hold), and a blocked
-`SimpleQueue.get(timeout=...)` is woken by the signal, runs the handler (which appends the
-message) and then returns it. No self-pipe is needed.
+Why a self-pipe: Python runs a signal's handler in the main thread, but only between bytecodes.
+When the kernel runs the C-level handler in another thread (watcher threads), or in the main
+thread just before it blocks in a C-level wait, nothing interrupts that wait: a blocked
+`queue.SimpleQueue.get(timeout=60)` went on for its full minute before the daemon noticed a
+SIGTERM. So `get` waits on a pipe instead, `put` writes a byte to it, and the daemon hands the
+pipe to `signal.set_wakeup_fd` (`wakeup_fd()`), so that any signal ends the wait at once; the
+Python handler then runs before `get` looks at the messages again.
 """
 
 from __future__ import annotations
 
-import queue
+import contextlib
+import math
+import os
+import select
 from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
+
+from runner.clock import monotonic
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,30 +95,44 @@ def coalesce(messages: list[Message]) -> list[Message]:
 
 
 class QueueInbox:
-    """The real inbox: a `SimpleQueue` plus a consumer-side buffer for coalescing."""
+    """The real inbox: messages in a deque, a non-blocking pipe that wakes the waiting loop,
+    and a consumer-side buffer for coalescing."""
 
     def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[Message] = queue.SimpleQueue()
+        self._incoming: deque[Message] = deque()
         self._pending: deque[Message] = deque()
+        self._read_fd, self._write_fd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._poller = select.poll()
+        self._poller.register(self._read_fd, select.POLLIN)
 
     def put(self, message: Message) -> None:
-        """Queue `message` (reentrant: callable from a signal handler)."""
-        self._queue.put(message)
+        """Queue `message` (callable from any thread and from a signal handler)."""
+        self._incoming.append(message)
+        self._wake()
+
+    def wakeup_fd(self) -> int:
+        """The pipe's write end, for `signal.set_wakeup_fd`: a signal then ends a blocked
+        `get` even when its handler could not run in the main thread yet."""
+        return self._write_fd
 
     def get(self, timeout: float) -> Message | None:
         """The next message within `timeout` seconds (0 polls), reload requests coalesced."""
-        if not self._pending:
-            try:
-                self._pending.append(self._queue.get(timeout=max(0.0, timeout)))
-            except queue.Empty:
+        deadline = monotonic() + max(0.0, timeout)
+        while not self._pending and not self._incoming:
+            left = deadline - monotonic()
+            if left <= 0 or not self._poller.poll(math.ceil(left * 1000)):
                 return None
-        self._drain()
+            self._drain_pipe()  # a signal's handler runs here at the latest, then we look again
+        while self._incoming:
+            self._pending.append(self._incoming.popleft())
         self._pending = deque(coalesce(list(self._pending)))
         return self._pending.popleft()
 
-    def _drain(self) -> None:
-        while True:
-            try:
-                self._pending.append(self._queue.get_nowait())
-            except queue.Empty:
-                return
+    def _wake(self) -> None:
+        with contextlib.suppress(BlockingIOError):  # a full pipe wakes the loop all the same
+            os.write(self._write_fd, b"\0")
+
+    def _drain_pipe(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            while os.read(self._read_fd, 4096):
+                pass

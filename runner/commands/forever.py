@@ -87,7 +87,7 @@ def run_forever(args: argparse.Namespace, options: GlobalOptions) -> int:
             reap_orphans=os.getpid() == 1,
         )
         with (
-            _signals(inbox, stop),
+            daemon_signals(inbox, stop),
             DirectoryWatcher(options.jobs_dir, inbox),
             _state_watch(path.parent, inbox),
         ):
@@ -97,7 +97,10 @@ def run_forever(args: argparse.Namespace, options: GlobalOptions) -> int:
 
 
 @contextmanager
-def _signals(inbox: Inbox, stop: StopRequest) -> Iterator[None]:
+def daemon_signals(inbox: QueueInbox, stop: StopRequest) -> Iterator[None]:
+    """The daemon's signal handlers, which put their message into `inbox`; the inbox's pipe
+    is the signal wakeup fd, so a signal ends the loop's wait at once (see `runner.inbox`)."""
+
     def on_stop(_signum: int, _frame: object) -> None:
         stop.request()
         inbox.put(Stop(immediate=stop.level >= 2))
@@ -116,9 +119,11 @@ def _signals(inbox: Inbox, stop: StopRequest) -> Iterator[None]:
     if os.getpid() == 1:
         handlers[signal.SIGCHLD] = on_child
     previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
+    previous_fd = signal.set_wakeup_fd(inbox.wakeup_fd(), warn_on_full_buffer=False)
     try:
         yield
     finally:
+        signal.set_wakeup_fd(previous_fd)
         for sig, old in previous.items():
             signal.signal(sig, old)
 

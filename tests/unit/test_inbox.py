@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -11,6 +12,8 @@ from types import FrameType
 
 import pytest
 
+from runner.clock import monotonic
+from runner.commands.forever import daemon_signals
 from runner.inbox import (
     PauseChanged,
     QueueInbox,
@@ -20,6 +23,7 @@ from runner.inbox import (
     Wake,
     coalesce,
 )
+from runner.stop import StopRequest
 from runner.testing import FakeClock, FakeInbox
 
 
@@ -109,3 +113,39 @@ def test_fake_inbox_advances_the_fake_clock_when_idle() -> None:
     assert inbox.get(timeout=60) == ReloadRequested("a; b")
     assert clock.monotonic() == before + 60
     assert inbox.waits == [60, 60]
+
+
+def _main_thread_waits_in_get(within_s: float = 10.0) -> bool:
+    """Whether the main thread's innermost frame is `QueueInbox.get` within `within_s`."""
+    main = threading.main_thread().ident
+    assert main is not None
+    waiting = threading.Event()
+    until = monotonic() + within_s
+    while monotonic() < until:
+        frame = sys._current_frames().get(main)
+        if frame is not None and frame.f_code is QueueInbox.get.__code__:
+            return True
+        waiting.wait(0.005)
+    return False
+
+
+def test_signal_caught_in_another_thread_ends_the_daemons_wait() -> None:
+    """SIGTERM whose C-level handler runs in another thread (the kernel may pick any thread,
+    and a signal just before the wait blocks is the same case) ends the daemon's blocked get
+    at once through the wakeup fd: it used to wait out its timeout (up to 60 s)."""
+    inbox, stop = QueueInbox(), StopRequest()
+    seen: list[bool] = []
+
+    def sender() -> None:
+        seen.append(_main_thread_waits_in_get())
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+    with daemon_signals(inbox, stop):
+        thread = threading.Thread(target=sender)
+        thread.start()
+        message = inbox.get(timeout=20)
+        thread.join()
+    stop.close()
+    assert seen == [True]
+    assert message == Stop(immediate=False)
+    assert stop.level == 1
