@@ -30,6 +30,7 @@ from runner.commands.common import (
 from runner.commands.decisions import log_decisions
 from runner.daemonfile import read_pause
 from runner.dispatch import DEFAULT_TIMEOUT, Dispatcher
+from runner.errors import UsageError
 from runner.executor import Outcome, Result
 from runner.exitcodes import ExitCode
 from runner.jobtypes import JobTypeRegistry
@@ -82,11 +83,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _refuse_single_pass_options(args: argparse.Namespace) -> None:
+    """`--dry-run`, `--slack`, `--if-idle` and `--require-clean` shape one pass: the daemon
+    would ignore them, and `run --forever --dry-run` would run jobs."""
+    given = [
+        option
+        for option, value in (
+            ("--dry-run", args.dry_run),
+            ("--slack", args.slack is not None),
+            ("--if-idle", args.if_idle),
+            ("--require-clean", args.require_clean),
+        )
+        if value
+    ]
+    if given:
+        raise UsageError(
+            f"`run --forever` does not take {', '.join(given)}: "
+            f"{'it is' if len(given) == 1 else 'they are'} for a single `jobrunner run` pass "
+            "(`jobrunner run --dry-run` shows what is due now)"
+        )
+
+
 def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     """Run the due jobs once."""
     apply_metrics_option(args)
     if args.forever:
         from runner.commands.forever import run_forever
+
+        _refuse_single_pass_options(args)
 
         return run_forever(args, options)
     quiet = not sys.stderr.isatty()

@@ -86,6 +86,32 @@ def test_bad_run_option_values_are_usage_errors(
     assert not state.exists()
 
 
+@pytest.mark.parametrize(
+    "options",
+    [["--dry-run"], ["--slack", "1m"], ["--if-idle"], ["--require-clean"]],
+)
+@pytest.mark.parametrize("forever", [["--forever"], ["forever"]])
+def test_single_pass_options_are_refused_by_the_daemon(
+    jobs_dir: Path, tmp_path: Path, forever: list[str], options: list[str]
+) -> None:
+    """`run --forever --dry-run` started the daemon, which ran every due job; the options of a
+    single pass are a usage error (exit 2) with the daemon, and nothing runs."""
+    state = tmp_path / "state" / "state.json"
+    done = run_cli(
+        "--jobs-dir",
+        str(jobs_dir),
+        "--state-file",
+        str(state),
+        "run",
+        *forever,
+        *options,
+        timeout=20,
+    )
+    assert done.returncode == 2, done.stderr
+    assert f"`run --forever` does not take {options[0]}" in done.stderr
+    assert not (state.parent / "runs").exists()
+
+
 def test_status_of_an_unknown_job_says_so_on_stderr(jobs_dir: Path, tmp_path: Path) -> None:
     """`status NAME` with a typo: exit 2, the message on stderr with the closest name."""
     done = cli(jobs_dir, tmp_path / "state.json", "status", "helo")
