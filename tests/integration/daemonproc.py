@@ -67,7 +67,10 @@ class DaemonProcess:
             for line in fresh:
                 if predicate(line):
                     return line
-        pytest.fail(f"no matching log line; got {[line.get('event') for line in self.lines]}")
+        pytest.fail(
+            f"no matching log line; got {[line.get('event') for line in self.lines]}"
+            + self._not_json()
+        )
 
     def read_rest(self) -> list[dict[str, Any]]:
         """Every log line, after the process has exited (reads stderr to its end)."""
@@ -87,9 +90,18 @@ class DaemonProcess:
             return None
         self._buffer += chunk
         *complete, self._buffer = self._buffer.split(b"\n")
-        fresh = [json.loads(raw) for raw in complete]
+        fresh = [_parse(raw) for raw in complete]
         self.lines.extend(fresh)
         return fresh
+
+    def _not_json(self) -> str:
+        """What the daemon wrote to stderr that is not a log line (a traceback, say), and
+        its exit code if it has exited, for a failure message."""
+        text = "\n".join(line["text"] for line in self.lines if line.get("event") is None)
+        code = self.proc.poll()
+        return (f"; exit code {code}" if code is not None else "") + (
+            f"; other output:\n{text}" if text else ""
+        )
 
     def report_when(self, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
         """daemon.json once it satisfies `predicate` (it is rewritten right after each reload),
@@ -118,6 +130,16 @@ class DaemonProcess:
             self.proc.wait()
         if self.proc.stderr is not None:
             self.proc.stderr.close()
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    """A JSON log line, or `{"event": None, "text": ...}` for anything else the daemon printed
+    (a traceback must show up in the failure, not as a JSONDecodeError of the test)."""
+    try:
+        line: dict[str, Any] = json.loads(raw)
+    except ValueError:
+        return {"event": None, "text": raw.decode(errors="replace")}
+    return line
 
 
 def event(name: str, **fields: Any) -> Callable[[dict[str, Any]], bool]:
