@@ -9,11 +9,12 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from runner import clock
 from runner.clock import utcnow
 from runner.definitions import load_from_files
 from runner.jobtypes import LaunchContext, LaunchError, default_registry
@@ -235,8 +236,8 @@ def test_tls_verify_false_is_explicit(tls: tuple[Server, Path]) -> None:
     assert perform(_call(f"{server.url}/ok", verify=False)).status == 200
 
 
-def _context(deadline_in: timedelta | None) -> JobContext:
-    deadline = None if deadline_in is None else utcnow() + deadline_in
+def _context(deadline_in: timedelta | None, now: datetime | None = None) -> JobContext:
+    deadline = None if deadline_in is None else (now or utcnow()) + deadline_in
     return JobContext(
         job="ping",
         run_id="r",
@@ -248,11 +249,14 @@ def _context(deadline_in: timedelta | None) -> JobContext:
     )
 
 
-def test_timeout_stays_within_the_deadline() -> None:
+def test_timeout_stays_within_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     """The request timeout is the setting (default 5 min) but ends 2 s before the deadline;
     with less than a second left the job fails at once, saying so."""
+    now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+    monkeypatch.setattr(clock, "utcnow", lambda: now)  # no assumption on how fast this runs
     assert request_timeout(_context(None), {}) == 300
     assert request_timeout(_context(None), {"timeout": "30s"}) == 30
-    assert 7 < request_timeout(_context(timedelta(seconds=10)), {"timeout": "1h"}) <= 8
+    assert request_timeout(_context(timedelta(seconds=10), now), {"timeout": "1h"}) == 8
+    assert request_timeout(_context(timedelta(seconds=3), now), {}) == 1
     with pytest.raises(JobFailed, match="less than 1 s is left before the job's deadline"):
-        request_timeout(_context(timedelta(seconds=2)), {})
+        request_timeout(_context(timedelta(seconds=2.999), now), {})
