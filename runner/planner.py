@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from runner.durations import format_duration
 from runner.model import JobDef
 
 EPSILON = timedelta(microseconds=1)
@@ -126,7 +127,16 @@ class Evaluator:
         ready = self.ready_at(job, timing)
         if job.once_per_window and period is not None and timing.consecutive_interruptions == 0:
             return self._window_verdict(job, timing, period, ready, now)
-        return self._interval_verdict(job, period, ready, now)
+        verdict = self._interval_verdict(job, period, ready, now)
+        count = timing.consecutive_interruptions
+        if count and not verdict.due and verdict.reason == "interval not yet elapsed":
+            # The back-off, not the interval, decides: say so, or "due in 4m" for an hourly
+            # job reads as a mistake.
+            runs = "an interrupted run" if count == 1 else f"{count} interrupted runs in a row"
+            backoff = format_duration(backoff_interval(job.interval, count))
+            why = f"back-off after {runs} ({backoff}) not yet elapsed"
+            return Verdict(False, verdict.due_at, why)
+        return verdict
 
     @staticmethod
     def ready_at(job: JobDef, timing: JobTiming) -> datetime:

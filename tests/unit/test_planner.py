@@ -131,6 +131,27 @@ def test_interruption_backoff() -> None:
     assert planner.next_wakeup(T0) == T0 + 10 * MIN
 
 
+def test_backoff_is_named_as_the_reason() -> None:
+    """A job waiting out the back-off says so (status, --dry-run, -v), not "interval not yet
+    elapsed", which reads as a mistake beside "due in 10m" for a weekly job; once the back-off
+    has passed while the interval would not have, the job is due."""
+    timing = JobTiming(first_seen=T0, last_attempt=T0, consecutive_interruptions=2)
+    planner = Planner({"w": job("w", interval=timedelta(weeks=1))}, {}, {"w": timing}, T0)
+    verdict = planner.verdict("w", T0 + MIN)
+    assert not verdict.due
+    assert verdict.due_at == T0 + 10 * MIN
+    assert verdict.reason == "back-off after 2 interrupted runs in a row (10m) not yet elapsed"
+    assert planner.verdict("w", T0 + 10 * MIN).due
+    once = JobTiming(first_seen=T0, last_attempt=T0, consecutive_interruptions=1)
+    planner = Planner({"h": job("h", interval=HOUR)}, {}, {"h": once}, T0)
+    assert (
+        planner.verdict("h", T0).reason == "back-off after an interrupted run (5m) not yet elapsed"
+    )
+    plain = JobTiming(first_seen=T0, last_attempt=T0)
+    planner = Planner({"h": job("h", interval=HOUR)}, {}, {"h": plain}, T0)
+    assert planner.verdict("h", T0).reason == "interval not yet elapsed"
+
+
 def test_refresh_requeues_after_a_run() -> None:
     """After an attempt, refresh moves the job's next due time one interval on."""
     planner = Planner({"a": job("a")}, {}, {"a": JobTiming(first_seen=T0)}, T0)
