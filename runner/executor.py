@@ -306,7 +306,9 @@ def describe(
 ) -> str:
     """The `last_error` text of a run that did not succeed."""
     how = "SIGTERM to its process group"
-    if watched.killed:
+    if watched.forced:
+        how += ", SIGKILL at a second stop request"
+    elif watched.killed:
         how += f", SIGKILL after {grace.total_seconds():g} s"
     if result is Result.TIMEOUT:
         text = f"timed out after {request.timeout.total_seconds():g} s ({how})"

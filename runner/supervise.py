@@ -43,6 +43,8 @@ class Watched:
     status: int
     ending: Ending
     killed: bool
+    forced: bool = False
+    """SIGKILL came at once, at a second stop request, not after the grace period."""
 
 
 def kill_group(pgid: int, signum: int) -> None:
@@ -68,6 +70,7 @@ class Supervisor:
     ending: Ending = Ending.EXITED
     kill_at: float = math.inf
     killed: bool = False
+    forced: bool = False
     status: int | None = None
 
     def run(self) -> Watched:
@@ -88,7 +91,7 @@ class Supervisor:
             if pidfd is not None:
                 os.close(pidfd)
         assert self.status is not None
-        return Watched(self.status, self.ending, self.killed)
+        return Watched(self.status, self.ending, self.killed, self.forced)
 
     def _loop(self, poller: select.poll, pidfd: int | None) -> None:
         start = self.clock.monotonic()
@@ -160,6 +163,7 @@ class Supervisor:
         if not self.killed and (level >= 2 or now >= self.kill_at):
             kill_group(self.pid, signal.SIGKILL)
             self.killed = True
+            self.forced = now < self.kill_at
             self.kill_at = math.inf
 
 
