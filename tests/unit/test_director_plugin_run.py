@@ -21,13 +21,14 @@ if str(PLUGIN / "src") not in sys.path:
 
 from jobrunner_icinga_director import DirectorType  # noqa: E402
 
-from runner.clock import SystemClock  # noqa: E402
+from runner.clock import Clock, SystemClock  # noqa: E402
 from runner.executor import Executor, Result, RunRequest  # noqa: E402
 from runner.jobtypes import JobTypeRegistry, LaunchContext  # noqa: E402
 from runner.jobtypes.command import CommandType  # noqa: E402
 from runner.jobtypes.python import JobContext, JobFailed  # noqa: E402
 from runner.lint import lint  # noqa: E402
 from runner.model import JobDef, Source  # noqa: E402
+from tests.unit.markerclock import ClockFromMarker  # noqa: E402
 
 FAKE_ICINGACLI = """#!/bin/sh
 echo "$*" >> "$FAKE_ICINGACLI_LOG"
@@ -98,7 +99,10 @@ def test_missing_icingacli_fails_with_its_path(fake_cli: Path) -> None:
 
 
 def _run_in_worker(
-    tmp_path: Path, settings: dict[str, Any], timeout: timedelta = timedelta(seconds=30)
+    tmp_path: Path,
+    settings: dict[str, Any],
+    timeout: timedelta = timedelta(seconds=30),
+    clock: Clock | None = None,
 ) -> tuple[Result, str | None]:
     job = JobDef(
         name="director-job",
@@ -119,7 +123,7 @@ def _run_in_worker(
         work_dir=tmp_path / "work",
     )
     environ = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(PLUGIN / "src")])}
-    outcome = Executor(clock=SystemClock(), environ=environ).run(request)
+    outcome = Executor(clock=clock or SystemClock(), environ=environ).run(request)
     return outcome.result, outcome.error
 
 
@@ -136,9 +140,11 @@ def test_worker_child_success_and_failure(fake_cli: Path, tmp_path: Path) -> Non
 
 
 def test_worker_child_timeout_reaches_icingacli(fake_cli: Path, tmp_path: Path) -> None:
-    """A hanging icingacli is ended with the job at its timeout, recorded as `timeout`."""
+    """A hanging icingacli is ended with the job at its timeout, recorded as `timeout`. The
+    0.5 s count from icingacli's `started`, however long the worker child took to start."""
     settings = {"action": "housekeeping", "task": "slow"}
-    result, error = _run_in_worker(tmp_path, settings, timedelta(milliseconds=500))
+    clock = ClockFromMarker(tmp_path / "out.log", b"started")
+    result, error = _run_in_worker(tmp_path, settings, timedelta(milliseconds=500), clock)
     assert result is Result.TIMEOUT
     assert error is not None
     output = (tmp_path / "out.log").read_text()
