@@ -40,6 +40,9 @@ DISK_RETRY_S = 5.0
 """While the state cannot be written (a full disk), a job start is retried this often."""
 RECHECK_S = 5.0
 """pause.json and requests/ are re-read at least this often, in case a file event was lost."""
+METRICS_REFRESH_S = MAX_WAIT_S / 2
+"""The metrics file is rewritten at least this often while a job runs (waiting times grow);
+an idle daemon wakes at least every MAX_WAIT_S, so its file is never much older than that."""
 
 
 class Daemon:
@@ -306,6 +309,15 @@ class Daemon:
         if self.metrics is not None:
             daemon_write(self.metrics, self)
 
+    def _refresh_metrics(self) -> None:
+        """Rewrite the metrics file when it is `METRICS_REFRESH_S` old; never raises."""
+        if self.metrics is None:
+            return
+        try:
+            self.metrics.refresh(METRICS_REFRESH_S)
+        except Exception as exc:  # noqa: BLE001 - metrics must never stop the daemon
+            self.log.warning("metrics.error", path=str(self.metrics.path), error=repr(exc))
+
     # -- housekeeping ------------------------------------------------------------------
 
     def _read_pause(self) -> None:
@@ -318,6 +330,7 @@ class Daemon:
             self._pause = pause
             self.report.pause = pause
             self._write_report(force=True)
+            self._write_metrics()  # jobrunner_daemon_paused: no run would rewrite it
             status(self.parts.notifier, self.report.status_line(self.parts.clock.now()))
 
     def _housekeeping(self) -> None:
@@ -329,6 +342,7 @@ class Daemon:
         if self.parts.reap_orphans:
             reap_orphans()
         self._write_report()
+        self._refresh_metrics()
 
     def _idle(self) -> None:
         """Going to wait: show what comes next."""
@@ -358,6 +372,7 @@ class Daemon:
         if self.parts.pinger is not None:
             self.parts.pinger.maybe_ping(mono)
         self._note_stop()
+        self._refresh_metrics()
         current = self.report.current
         if current is None:
             return

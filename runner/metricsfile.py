@@ -10,7 +10,9 @@ once (again at most once an hour while it stays broken) with the path and the fi
 With many jobs a write costs more than a run, so writes after runs are spaced at least
 `MIN_INTERVAL_S`, and at least `COST_FACTOR` times the last write's own duration, apart;
 a skipped write is made by `flush()` (end of a `run` pass, daemon reload and exit) or by
-the next run after which no other job is due.
+the next run after which no other job is due. The daemon also rewrites the file when job
+starts are paused or resumed, and `refresh()`es it at least every `METRICS_REFRESH_S`
+(`runner.daemon`), idle or while a job runs.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class MetricsFile:
     _pending: bool = field(default=False, init=False, repr=False)
     _failing_since: float | None = field(default=None, init=False, repr=False)
     _logged_at: float = field(default=float("-inf"), init=False, repr=False)
+    _attempted_at: float = field(default=float("-inf"), init=False, repr=False)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], clock: Clock) -> MetricsFile | None:
@@ -92,12 +95,23 @@ class MetricsFile:
         if self._pending or self._next_at == float("-inf"):
             self.write()
 
+    def refresh(self, max_age_s: float) -> None:
+        """Write when the last write (or attempt) is `max_age_s` old and pacing allows: the
+        daemon calls this while idle and while a job runs, so waiting times grow and the
+        file's mtime shows a live daemon between runs."""
+        mono = self.clock.monotonic()
+        if self._source is None or mono < self._next_at:
+            return
+        if mono - self._attempted_at >= max_age_s:
+            self.write()
+
     def write(self) -> bool:
         """Render and replace the file now; False (logged) when it could not be written."""
         self._pending = False
         if self._source is None:
             return False
         start = self.clock.monotonic()
+        self._attempted_at = start
         try:
             replace_file(self.path, self.render())
         except OSError as exc:
