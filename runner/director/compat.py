@@ -48,6 +48,21 @@ def director_part_problem(part: str) -> str | None:
     return None
 
 
+def director_reading(value: str) -> list[str]:
+    """The `HH:MM-HH:MM` ranges Director matched in a value: sscanf reads a part's first
+    range and ignores whatever follows it (`09:00-17:00 (office)`, `00:00-06:00;08:00-...`);
+    ranges across midnight or of no length never matched."""
+    found = []
+    for part in director_value_parts(value):
+        match = _SSCANF.match(part)
+        if match is None:
+            continue
+        begin_h, begin_m, end_h, end_m = (int(g) for g in match.groups())
+        if begin_h * 60 + begin_m < end_h * 60 + end_m:
+            found.append(f"{begin_h:02d}:{begin_m:02d}-{end_h:02d}:{end_m:02d}")
+    return found
+
+
 def director_value_parts(value: str) -> list[str]:
     """The parts of a value as Director split it (`preg_split('/\\s*,\\s*/')`, no empties)."""
     return [part for part in re.split(r"\s*,\s*", value) if part]

@@ -20,7 +20,7 @@ from runner.director.basket import is_yes
 from runner.director.findings import Finding, FindingKind, entry_label
 from runner.director.names import unique_names
 from runner.director.yamltext import document
-from runner.durations import format_duration
+from runner.durations import MAX_DURATION, format_duration
 
 ALL = "__ALL__"
 """Director's source_id / rule_id for "every source" / "every rule"."""
@@ -58,6 +58,8 @@ def _config(settings: Mapping[str, Any]) -> dict[str, Any]:
     grace = str(settings.get("grace_period") or "0").strip()
     if not grace.isdigit():
         raise SkipJob(f"grace_period {grace!r} is not a number of seconds")
+    if int(grace) > MAX_DURATION.total_seconds():
+        raise SkipJob(f"grace_period {grace!r} is longer than 36525d (100 years)")
     written: dict[str, Any] = {"action": "deploy"}
     if int(grace) > 0:
         written["grace_period"] = format_duration(timedelta(seconds=int(grace)))
@@ -124,9 +126,17 @@ def _job(
     """The Job document for one Director job; raise `SkipJob` when there is none."""
     label = entry_label("DirectorJob", original)
     settings = _settings(obj)
-    interval = str(obj.get("run_interval") or "").strip()
+    raw_interval = obj.get("run_interval")
+    if raw_interval is None or raw_interval == "":
+        raise SkipJob("it has no run_interval")
+    interval = str(raw_interval).strip()
     if not interval.isdigit() or int(interval) < 1:
-        raise SkipJob(f"run_interval {obj.get('run_interval')!r} is not a number of seconds >= 1")
+        raise SkipJob(f"run_interval {raw_interval!r} is not a number of seconds >= 1")
+    if int(interval) > MAX_DURATION.total_seconds():
+        raise SkipJob(
+            f"run_interval {raw_interval!r} is longer than jobrunner's longest interval, "
+            "36525d (100 years)"
+        )
     if name != original:
         findings.append(Finding(label, FindingKind.NOTE, f"named {name!r}"))
     data: dict[str, Any] = {"kind": "Job", "name": name, "description": original}

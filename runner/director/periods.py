@@ -15,6 +15,7 @@ from runner.director.basket import is_yes, name_list
 from runner.director.compat import (
     director_key_problem,
     director_part_problem,
+    director_reading,
     director_value_parts,
 )
 from runner.director.findings import Finding, FindingKind, entry_label
@@ -124,24 +125,43 @@ class _Converter:
             self.note(FindingKind.SKIPPED, f"left out {raw_key!r}: its value is not text")
             return None
         key = " ".join(raw_key.lower().split())
-        value = "".join(raw_value.split())
+        # Director split values at commas and dropped empty parts (`00:00-24:00,`).
+        value = ",".join(part for part in "".join(raw_value.split()).split(",") if part)
         errors = [f for f in check_entry(key, value) if f.is_error]
         if errors:
             hint = f" ({errors[0].hint})" if errors[0].hint else ""
             self.note(
                 FindingKind.SKIPPED,
-                f"left out {raw_key!r}: {raw_value!r}: {errors[0].message}{hint}",
+                f"left out {raw_key!r}: {raw_value!r}: {errors[0].message}{hint}; "
+                + self.director_did(raw_key, raw_value),
             )
             return None
         changes = self.director_changes(raw_key, raw_value)
         for change in changes:
             self.note(FindingKind.CHANGED, change)
         if not changes and (key, value) != (raw_key, raw_value):
+            empty_parts = value != "".join(raw_value.split())
+            what = (
+                "empty `,` parts (Director ignored them too) and spacing"
+                if empty_parts
+                else "spacing"
+            )
             self.note(
                 FindingKind.NOTE,
-                f"spacing normalised: {raw_key!r}: {raw_value!r} -> {key!r}: {value!r}",
+                f"{what} normalised: {raw_key!r}: {raw_value!r} -> {key!r}: {value!r}",
             )
         return key, value
+
+    @staticmethod
+    def director_did(raw_key: str, raw_value: str) -> str:
+        """What Director made of an entry jobrunner cannot read (it is left out)."""
+        read = director_reading(raw_value) if director_key_problem(raw_key) is None else []
+        if not read:
+            return "Director never matched it either"
+        return (
+            f"Director ran it as {','.join(read)!r} (it ignored the rest): write that if it is "
+            "what was meant"
+        )
 
     @staticmethod
     def director_changes(raw_key: str, raw_value: str) -> list[str]:

@@ -118,6 +118,47 @@ def test_unreadable_entry_left_out() -> None:
     assert conversion.has_skipped
 
 
+def test_empty_comma_parts_dropped_as_director_did() -> None:
+    """Director dropped empty parts (`00:00-24:00,`) and matched the rest: so does the
+    import, with a note, instead of leaving the whole day out."""
+    conversion = _convert(
+        [_period("p", {"thursday": "00:00-24:00,", "friday": "08:00-12:00, ,13:00-17:00"})]
+    )
+    data = _load(conversion.files["periods/p.yaml"])
+    assert data["ranges"] == {"thursday": "00:00-24:00", "friday": "08:00-12:00,13:00-17:00"}
+    assert _messages(conversion, FindingKind.SKIPPED) == []
+    notes = _messages(conversion, FindingKind.NOTE)
+    assert any("empty `,` parts (Director ignored them too)" in m for m in notes)
+
+
+def test_left_out_entry_says_what_director_ran() -> None:
+    """sscanf read the first range of `09:00-17:00 (office)` and ignored the rest: the
+    finding says Director ran 09:00-17:00, so the left-out day is a visible change."""
+    conversion = _convert(
+        [_period("p", {"tuesday": "09:00-17:00 (office)", "sunday": "00:00-06;08-24"})]
+    )
+    tuesday, sunday = _messages(conversion, FindingKind.SKIPPED)
+    assert tuesday.startswith("left out 'tuesday'")
+    assert "Director ran it as '09:00-17:00' (it ignored the rest)" in tuesday
+    assert sunday.endswith("Director never matched it either")
+
+
+def test_intervals_jobrunner_cannot_express_are_skipped() -> None:
+    """A run_interval over 100 years would not lint, a missing one is named as missing."""
+    conversion = _convert(
+        jobs=[
+            _job("huge", "HousekeepingJob", {}, run_interval="99999999999"),
+            _job("none", "HousekeepingJob", {}, run_interval=None),
+            _job("grace", "ConfigJob", {"deploy_when_changed": "y", "grace_period": "9" * 12}),
+        ]
+    )
+    assert conversion.files == {}
+    huge, none, grace = _messages(conversion, FindingKind.SKIPPED)
+    assert "longer than jobrunner's longest interval, 36525d" in huge
+    assert none == "not written: it has no run_interval"
+    assert "grace_period '999999999999' is longer than 36525d" in grace
+
+
 def test_templates_merged_and_not_written() -> None:
     """A template's ranges are merged under the importing period's own; it is not written."""
     template = _period("tpl", {"saturday": "00:00-24:00", "sunday": "10:00-12:00"})
