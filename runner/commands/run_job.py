@@ -8,12 +8,15 @@ or when another runner holds the lock.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from runner.clock import SystemClock
 from runner.commands.common import (
     add_default_timeout,
     load_for,
+    read_state,
     refuse_root_by_accident,
     refuse_unloadable,
     report_load_problems,
@@ -56,12 +59,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     try:
         store = StateStore.open(path, clock=clock)
     except StateLockedError as exc:
-        from runner.commands.ask_daemon import daemon_is_running, run_through_daemon
-
-        if daemon_is_running(path.parent):
-            return run_through_daemon(path.parent, args.name)
-        print(f"jobrunner: {exc.held}; try again when it is idle", file=sys.stderr)
-        return int(ExitCode.USAGE)
+        return _when_locked(path, args.name, exc)
     with store:
         recover(store, clock.now())
         loaded, registry = load_for(options, store.data.last_clean_revision)
@@ -103,3 +101,33 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         return int(ExitCode.OK)
     print(describe_failure(job.name, outcome), file=sys.stderr)
     return int(ExitCode.FAILURE)
+
+
+def _running_caller(path: Path) -> str | None:
+    """The job this process runs inside, when the state shows that very run still open
+    (`JOBRUNNER_JOB` / `JOBRUNNER_RUN_ID` from the runner holding the lock), else None."""
+    job, run_id = os.environ.get("JOBRUNNER_JOB"), os.environ.get("JOBRUNNER_RUN_ID")
+    if not job or not run_id:
+        return None
+    state = read_state(path).job(job)
+    attempt = None if state is None else state.attempt
+    return job if attempt is not None and attempt.run_id == run_id else None
+
+
+def _when_locked(path: Path, name: str, exc: StateLockedError) -> int:
+    """Another runner holds the lock: ask the daemon, or say why not (exit 2)."""
+    from runner.commands.ask_daemon import daemon_is_running, run_through_daemon
+
+    caller = _running_caller(path)
+    if caller is not None:
+        print(
+            f"jobrunner: run-job {name} from inside job {caller}: the runner that holds the"
+            f" lock runs {name} only after {caller} has ended, so waiting for it here would"
+            f" last until {caller}'s timeout; run-job cannot be used from a job's own command",
+            file=sys.stderr,
+        )
+        return int(ExitCode.USAGE)
+    if daemon_is_running(path.parent):
+        return run_through_daemon(path.parent, name)
+    print(f"jobrunner: {exc.held}; try again when it is idle", file=sys.stderr)
+    return int(ExitCode.USAGE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,6 +173,29 @@ def test_status_outside_git_says_the_daemon_keeps_running(tmp_path: Path) -> Non
         assert "no clean revision can stand in" in status.stderr
         assert f"the daemon (pid {process.proc.pid}, idle) keeps running" in status.stderr
         assert "(1 job)" in status.stderr
+        assert process.stop() == 0
+    finally:
+        process.close()
+
+
+def test_run_job_from_inside_a_job_fails_at_once(git_repo: GitRepo, tmp_path: Path) -> None:
+    """A job whose command calls `jobrunner run-job OTHER` under the daemon waited for the
+    daemon, which runs OTHER only after that job: it hung until its timeout. It exits 2 at
+    once with why, and the job goes on."""
+    call = f"{sys.executable} -m runner run-job other; echo rc=$?"
+    git_repo.write(
+        "jobs/chain.yaml",
+        job("chain", f"shell: {json.dumps(call)}", extra="timeout: 120s\n"),
+    )
+    git_repo.write("jobs/other.yaml", job("other", 'argv: ["true"]'))
+    git_repo.commit("a job that calls run-job")
+    process = DaemonProcess(git_repo.path / "jobs", tmp_path / "state" / "state.json")
+    try:
+        finished = process.wait_for(event("job.finished", job="chain"))
+        assert finished["result"] == "success"
+        output = Path(finished["output"]).read_text()
+        assert "run-job other from inside job chain" in output
+        assert "rc=2" in output
         assert process.stop() == 0
     finally:
         process.close()
