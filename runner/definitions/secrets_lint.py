@@ -57,6 +57,16 @@ _KEY = (
 _ASSIGNMENT = re.compile(
     rf"(?i)(?<![A-Za-z0-9])(?P<key>{_KEY})\s*[=:]\s*['\"]?(?P<value>[^\s&;,'\"]+)"
 )
+_FLAG_KEY = (
+    r"(?:[A-Za-z0-9]+[_-])*"
+    r"(?:[A-Za-z]*pass(?:word|wd|phrase)|pwd|secret|token|api[_-]?key|access[_-]?key|auth)"
+)
+"""A flag whose last word is a credential word: `--password`, `--api-token`; not
+`--auth-method` or `--token-ttl`, which take no secret."""
+_FLAG_VALUE = re.compile(
+    rf"(?i)(?<![\w-])--?(?P<key>{_FLAG_KEY})[ \t]+['\"]?(?P<value>[^\s&;,'\"|<>-][^\s&;,'\"|<>]*)"
+)
+"""`mysql --password hunter2` in a command line (`shell:`): the word after a secret flag."""
 _URL_CREDENTIALS = re.compile(r"://[^/\s:@]+:(?P<value>[^/\s@]+)@")
 _AUTH_HEADER = re.compile(r"(?i)\b(?:bearer|basic)\s+(?P<value>[A-Za-z0-9._~+/=-]{12,})")
 _SECRET_FLAG = re.compile(rf"(?i)^--?{_KEY}$")
@@ -121,6 +131,7 @@ def scan_text(text: str) -> Match | None:
             return Match(what, found.start())
     for what, pattern in (
         ("a password or token assignment", _ASSIGNMENT),
+        ("a literal value after a password or token option", _FLAG_VALUE),
         ("credentials in a URL", _URL_CREDENTIALS),
         ("an Authorization credential", _AUTH_HEADER),
     ):

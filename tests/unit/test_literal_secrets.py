@@ -37,6 +37,12 @@ JWT = (
         ("curl 'https://x/api?api_key=Zq81mMpa'", "a password or token assignment"),
         ('export DB_PASSWORD="hunter2x"; run', "a password or token assignment"),
         ("curl -H 'X-Auth-Token: 8f9a0b1c2d3e' https://x", "a password or token assignment"),
+        # `--password VALUE` in a command line (only argv lists were looked at)
+        (
+            "mysqldump --password hunter2secret app",
+            "a literal value after a password or token option",
+        ),
+        ("cli --api-token 'Zq81mMpa' run", "a literal value after a password or token option"),
         ("rsync rsync://backup:S3cr3tPw@nas/share /srv", "credentials in a URL"),
         ("Bearer abcdef1234567890XYZ", "an Authorization credential"),
         ("--data kT9vQ2mXz7LpW4rB8nY1cF6h", "a long random-looking string"),
@@ -82,6 +88,8 @@ def test_secret_shapes_are_found(text: str, what: str) -> None:
         "train --tokenizer=bert-base-uncased",
         'auth="PRIVATE-TOKEN: $JOBRUNNER_PLAN_TOKEN"',
         "curl -u api:token=${TOKEN}x https://example.com",
+        "mysqldump --password-file /etc/backup/password app",
+        'cli --token "$TOKEN" --auth-method basic --token-ttl 3600s',
     ],
 )
 def test_ordinary_strings_are_left_alone(text: str) -> None:
