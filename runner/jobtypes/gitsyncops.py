@@ -139,8 +139,8 @@ def _verify_signature(repo: Any, target: str) -> None:
     except git.GitCommandError as exc:
         raise SyncRefused(
             f"commit {target[:7]} has no valid signature from a trusted key "
-            f"({_first_lines(exc)}); sign the commit, or trust the signer's key "
-            "(gpg --import / gpg.ssh.allowedSignersFile)"
+            f"({_first_lines(exc, 'it is not signed')}); sign the commit, or trust the "
+            "signer's key (gpg --import / gpg.ssh.allowedSignersFile)"
         ) from None
 
 
@@ -177,7 +177,9 @@ def _where(diagnostic: Diagnostic) -> str:
     return f"{place}: {diagnostic.message}" if place else diagnostic.message
 
 
-def _first_lines(exc: BaseException) -> str:
+def _first_lines(exc: BaseException, silent: str | None = None) -> str:
+    """The start of a git command's stderr; `silent` when it printed nothing (else the
+    exception's text)."""
     stderr = str(getattr(exc, "stderr", "") or "").strip()
-    text = stderr.removeprefix("stderr:").strip(" '\n") or str(exc)
+    text = stderr.removeprefix("stderr:").strip(" '\n") or silent or str(exc)
     return " ".join(text.split())[:300]

@@ -152,8 +152,9 @@ def test_signatures_are_verified(repos: tuple[GitRepo, Clone], tmp_path: Path) -
     host.git("config", "gpg.ssh.allowedSignersFile", str(allowed))
     origin.write("jobs/b.yaml", JOB.format(name="b", interval="1h"))
     unsigned = origin.commit("unsigned")
-    with pytest.raises(SyncRefused, match=f"commit {unsigned[:7]} has no valid signature"):
+    with pytest.raises(SyncRefused, match=f"commit {unsigned[:7]} has no valid signature") as no:
         _sync(host, verify_signatures=True)
+    assert "(it is not signed); sign the commit" in str(no.value)  # not GitPython's repr
     origin.git("config", "gpg.format", "ssh")
     origin.git("config", "user.signingkey", str(stranger))
     origin.git("commit", "-q", "--allow-empty", "-S", "-m", "signed by a stranger")
