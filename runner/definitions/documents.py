@@ -301,6 +301,13 @@ def _schema_findings(error: Any, prefix: DocPath) -> Iterator[tuple[Any, ...]]:
         )
         yield path, "node", "schema", _located(path, f"set exactly one of {keys}"), hint
         return
+    excluded = error.validator_value if error.validator == "not" else None
+    if isinstance(excluded, dict) and set(excluded) == {"required"}:
+        # `"not": {"required": [a, b]}`: jsonschema's message prints the whole mapping
+        keys = ", ".join(repr(k) for k in excluded["required"])
+        hint = f"remove all but one of {', '.join(f'`{k}:`' for k in excluded['required'])}"
+        yield path, "node", "schema", _located(path, f"set at most one of {keys}"), hint
+        return
     described_as = error.schema.get("description") if isinstance(error.schema, dict) else None
     hint = described_as or _schema_hint(error)
     yield path, "value", "schema", _located(path, error.message), hint

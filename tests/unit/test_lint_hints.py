@@ -95,3 +95,15 @@ def test_alias_and_tag_errors_say_what_to_do(text: bytes, hint: str) -> None:
     assert error.column
     assert error.hint is not None
     assert error.hint.startswith(hint)
+
+
+def test_two_keys_that_exclude_each_other_are_named() -> None:
+    """`body` and `body_file` together: the message printed the whole settings mapping and
+    "should not be valid under {'required': [...]}"."""
+    text = (
+        b"kind: Job\nname: x\ntype: http\ninterval: 1m\n"
+        b'settings: {url: "https://example.com/", body: a, body_file: b}\n'
+    )
+    (error,) = errors_of("a.yaml", text)
+    assert error.message == "settings: set at most one of 'body', 'body_file'"
+    assert error.hint == "remove all but one of `body:`, `body_file:`"
