@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from runner import __version__
 from runner.diagnostics import Diagnostic
@@ -14,9 +15,10 @@ INFORMATION_URI = "https://github.com/jobrunner/jobrunner#definitions-and-lint"
 
 
 def _location(diagnostic: Diagnostic, report: LintReport) -> dict[str, Any]:
-    physical: dict[str, Any] = {
-        "artifactLocation": {"uri": report.repo_path(diagnostic.file), "uriBaseId": "%SRCROOT%"}
-    }
+    # A URI reference (SARIF §3.10.2): `#`, `%`, blanks in a file name must be escaped, or
+    # code scanning reads `a#1.yaml` as the file `a` with a fragment.
+    uri = quote(report.repo_path(diagnostic.file), safe="/")
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
     if diagnostic.line is not None:
         region: dict[str, int] = {"startLine": diagnostic.line}
         if diagnostic.column is not None:

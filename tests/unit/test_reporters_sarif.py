@@ -42,6 +42,22 @@ def test_real_reports_validate(tree: str) -> None:
     assert log["version"] == "2.1.0"
 
 
+def test_uri_of_a_file_name_with_special_characters_is_percent_encoded() -> None:
+    """`artifactLocation.uri` is a URI reference: `my file#1.yaml` was written as is, which
+    reads as the file `my file` with the fragment `1.yaml` (and `%d` as a broken escape)."""
+    from runner.lint import LintReport
+
+    names = ["my file#1.yaml", "a,b:c%d.yaml", "ü.yaml"]
+    report = LintReport(
+        Path("x"), [Diagnostic(n, 1, 1, "schema", "bad", "hint") for n in names], 3, 0, 0,
+        prefix="defs",
+    )  # fmt: skip
+    log = document(report)
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in log["runs"][0]["results"]]  # fmt: skip
+    assert uris == ["defs/my%20file%231.yaml", "defs/a%2Cb%3Ac%25d.yaml", "defs/%C3%BC.yaml"]
+
+
 def test_results_carry_rule_level_and_repository_location() -> None:
     """ruleId is the code, level follows severity, the uri is relative to the top level."""
     from runner.lint import LintReport
