@@ -189,6 +189,10 @@ def _month_date_findings(key: str, spec: MonthDate, at: int) -> Iterator[RangeFi
     if spec.month == 2 and spec.n == 29:
         message = f"{month} {spec.n} exists only in leap years; in other years it is March 1"
         yield _warn(key, at, "range-suspicious", message, hint)
+    elif spec.month == 2 and spec.n == -29:
+        message = f"{month} {spec.n} is February 1 in leap years; in other years it is January 31"
+        hint = "for the first day of february write `february 1`"
+        yield _warn(key, at, "range-suspicious", message, hint)
     elif abs(spec.n) > _MONTH_DAYS[spec.month - 1]:
         message = (
             f"{month} has no day {spec.n}: it carries over into a neighbouring month (Icinga 2 too)"

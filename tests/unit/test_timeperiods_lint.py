@@ -53,6 +53,7 @@ def test_step_on_a_range_warns_about_dst() -> None:
         ("february 30", 0, "carries over"),
         ("april 31", 0, "carries over"),
         ("february 29", 0, "leap years"),
+        ("february -29", 0, "in other years it is January 31"),  # was silent
         ("february 10 - day 5", 12, "mixes forms"),
         ("2020-01-03 / 21", 11, "does nothing"),
         ("day 15 / 2", 7, "does nothing"),
