@@ -7,9 +7,11 @@ Global options work before or after the command (`jobrunner --jobs-dir X lint` a
 from __future__ import annotations
 
 import argparse
+import grp
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
 from runner import __version__
@@ -165,12 +167,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JobrunnerError as exc:
         print(f"jobrunner: error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
+    except PermissionError as exc:  # the state of a runner this user may not read or write
+        print(f"jobrunner: error: {permission_message(exc, options)}", file=sys.stderr)
+        return int(ExitCode.USAGE)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # a reader that stopped early (`jobrunner schema | head`)
         _silence_stdout()
         return BROKEN_PIPE
     return code
+
+
+def permission_message(exc: PermissionError, options: GlobalOptions) -> str:
+    """What could not be accessed, and who may: for the runner's state, its user, or its
+    group to read it."""
+    from runner.state import resolve_state_path
+
+    path = Path(str(exc.filename)) if exc.filename else None
+    state_dir = resolve_state_path(options.state_file, os.environ)[0].parent
+    if path is None or not path.is_relative_to(state_dir):
+        what = path or "a file jobrunner needs"
+        return f"permission denied: {what}; run this as a user who may access it"
+    group = "the runner's group"
+    for parent in path.parents:
+        try:
+            gid = parent.stat().st_gid
+        except OSError:
+            continue
+        try:
+            group = f"its group {grp.getgrgid(gid).gr_name!r}"
+        except KeyError:
+            group = f"its group (gid {gid})"
+        break
+    return (
+        f"permission denied: {path}; run this as the runner's user, or, to read its state "
+        f"(status, history, check), as a member of {group} (the state directory is 0750, its "
+        "files 0640); pause and resume need the runner's user; your own state goes with "
+        "--state-file"
+    )
 
 
 BROKEN_PIPE = 141

@@ -85,8 +85,12 @@ def _default_path(environ: Mapping[str, str], euid: int) -> tuple[Path, str]:
 
 def directory_problem(path: Path, origin: str) -> str | None:
     """What is wrong when the state file names a directory (a common slip: `--state-file
-    /var/lib/jobrunner`), with the fix; None when it does not."""
-    if not path.is_dir():
+    /var/lib/jobrunner`), with the fix; None when it does not, or when its directory cannot
+    be searched (the reader then says what it cannot read and how to get access)."""
+    try:
+        if not path.is_dir():
+            return None
+    except OSError:  # EACCES: a user outside the runner's group (Path.is_dir raises it)
         return None
     return (
         f"the state file {path} (from {origin}) is a directory; name a file in it, "
