@@ -24,6 +24,8 @@ def stretch(segment: Segment) -> str:
     """`Mon 2026-11-23 08:00-09:00 CET`, or `Mon 2026-11-23 22:00 - Tue 06:00 CET` across
     midnight (in the segment's own zone)."""
     start, end = segment.start, segment.end
+    if start.tzname() != end.tzname():  # across a DST change: say which 02:00 is meant
+        return f"{start:%a %Y-%m-%d %H:%M %Z} - {end:%a %Y-%m-%d %H:%M %Z}"
     if start.date() == end.date():
         return f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {start:%Z}"
     if end.date() == start.date() + timedelta(days=1) and (end.hour, end.minute) == (0, 0):

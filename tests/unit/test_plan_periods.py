@@ -45,6 +45,14 @@ def test_stretch_wording_within_a_day_to_midnight_and_across_days() -> None:
     assert stretch(long) == "Mon 2026-11-23 22:00 - Tue 2026-11-24 06:00 CET"
 
 
+def test_stretch_across_a_dst_change_names_both_zones() -> None:
+    """Sunday 02:00 CEST to 04:00 CET is three hours: both abbreviations are shown, not
+    `02:00-04:00 CEST` (two hours, and the end in the wrong zone)."""
+    start = datetime(2026, 10, 25, 0, tzinfo=UTC).astimezone(BERLIN)  # 02:00 CEST
+    end = datetime(2026, 10, 25, 3, tzinfo=UTC).astimezone(BERLIN)  # 04:00 CET
+    assert stretch(Segment(start, end)) == "Sun 2026-10-25 02:00 CEST - Sun 2026-10-25 04:00 CET"
+
+
 def test_since_says_now_for_or_in() -> None:
     """Due times read `now`, `for 7m` (overdue) or `in 1h`."""
     now = datetime(2026, 11, 23, 10, tzinfo=UTC)
