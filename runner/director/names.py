@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -10,8 +11,10 @@ _NOT_ALLOWED = re.compile(r"[^a-z0-9_.-]+")
 
 
 def slug(text: str, fallback: str) -> str:
-    """A valid name close to `text`: lower case, other characters as `-`, at most 63 long."""
-    name = _NOT_ALLOWED.sub("-", text.strip().lower())
+    """A valid name close to `text`: accents dropped (`Ü` -> `u`), lower case, other
+    characters as `-`, at most 63 long."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    name = _NOT_ALLOWED.sub("-", plain.strip().lower())
     name = re.sub(r"-{2,}", "-", name).strip("-_.")
     name = name[:63].rstrip("-_.")
     return name or fallback

@@ -50,6 +50,7 @@ def test_slugs_and_unique_names() -> None:
     """Director names become valid names; duplicates get a numbered suffix."""
     assert slug("10: Import x509 Hosts", "job") == "10-import-x509-hosts"
     assert slug("  ***  ", "period") == "period"
+    assert slug("Übersicht Geräte", "job") == "ubersicht-gerate"  # was "bersicht-ger-te"
     assert len(slug("x" * 100, "job")) == 63
     assert unique_names(["Nights", "nights", "NIGHTS"], "p") == {
         "Nights": "nights",
