@@ -170,8 +170,9 @@ def resolve_sources(
 ) -> Sources:
     """Resolve both revisions and read the definitions directory at each from git objects.
 
-    Raises UsageError (exit 2) outside a git work tree, for an unknown revision, and in a
-    shallow clone that lacks the base (with how to fetch enough history).
+    Raises UsageError (exit 2) outside a git work tree, for an unknown revision, in a
+    shallow clone that lacks the base (with how to fetch enough history), and when the
+    definitions directory exists at neither revision.
     """
     with open_repository(_search_start(jobs_dir)) as repo:
         if repo is None:
@@ -185,10 +186,13 @@ def resolve_sources(
         head_commit = _commit(repo, head_label, _is_shallow(repo), "head revision")
         base_label, base_commit = _base(repo, base, head_commit, environ)
         dirty = head is None and bool(repo.is_dirty(untracked_files=True, path=subdir))
-        return Sources(
-            toplevel,
-            subdir,
-            _side(repo, base_label, base_commit, toplevel, subdir),
-            _side(repo, head_label, head_commit, toplevel, subdir),
-            dirty,
-        )
+        base_side = _side(repo, base_label, base_commit, toplevel, subdir)
+        head_side = _side(repo, head_label, head_commit, toplevel, subdir)
+        if not base_side.present and not head_side.present:
+            # A mistyped --jobs-dir would otherwise plan "no changes, lints clean" for ever.
+            raise UsageError(
+                f"definitions directory {subdir} exists at neither {base_label} "
+                f"({base_commit[:7]}) nor {head_label} ({head_commit[:7]}); pass --jobs-dir "
+                "as the directory of the definitions in the repository (e.g. --jobs-dir jobs.d)"
+            )
+        return Sources(toplevel, subdir, base_side, head_side, dirty)

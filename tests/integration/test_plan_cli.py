@@ -202,6 +202,9 @@ def test_usage_errors_exit_2(git_repo: GitRepo, tmp_path: Path) -> None:
     no_origin = plan(git_repo.path, "--jobs-dir", "jobs.d")
     assert no_origin.returncode == 2
     assert "pass --base REV" in no_origin.stderr
+    typo = plan(git_repo.path, "--jobs-dir", "jobs", "--base", "main")
+    assert typo.returncode == 2, typo.stdout  # was "no changes, lints clean", exit 0
+    assert "definitions directory jobs exists at neither main" in typo.stderr
     outside = tmp_path / "plain"
     (outside / "jobs.d").mkdir(parents=True)
     not_git = plan(outside, "--jobs-dir", "jobs.d", "--base", "main")
