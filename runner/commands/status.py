@@ -23,7 +23,7 @@ from runner.commands.common import (
     state_path,
     unknown_job_message,
 )
-from runner.daemonfile import is_daemon_alive, read_daemon, read_pause, read_waiting
+from runner.daemonfile import instant, is_daemon_alive, read_daemon, read_pause, read_waiting
 from runner.durations import format_duration
 from runner.exitcodes import ExitCode
 from runner.model import Definitions, JobDef
@@ -248,3 +248,13 @@ def _print_daemon(document: dict[str, Any]) -> None:
                 f" do not load ({count} error{'' if count == 1 else 's'})"
             )
         print(line)
+    elif daemon:  # a daemon ran here: say that none runs now, or its absence goes unnoticed
+        beat = instant(daemon["heartbeat"])
+        seen = "" if beat is None else f", last heartbeat {age(beat, utcnow())}"
+        if daemon["state"] == "stopped":
+            print(f"daemon: stopped (pid {daemon['pid']}{seen})")
+        else:
+            print(
+                f"daemon: not running (pid {daemon['pid']}{seen}; it did not stop cleanly:"
+                " killed, crashed or hung; see its service's log)"
+            )

@@ -199,3 +199,27 @@ def test_run_job_from_inside_a_job_fails_at_once(git_repo: GitRepo, tmp_path: Pa
         assert process.stop() == 0
     finally:
         process.close()
+
+
+def test_status_says_when_the_daemon_is_gone(daemon: DaemonProcess, git_repo: GitRepo) -> None:
+    """`status` shows a live daemon's line; once it has been killed it says that no daemon
+    runs (it printed nothing, so a dead daemon went unnoticed), and after a clean stop that
+    it stopped."""
+    daemon.wait_for(event("daemon.ready"))
+    jobs = str(git_repo.path / "jobs")
+    alive = run_cli("--jobs-dir", jobs, "status", state_file=daemon.state)
+    assert f"daemon: pid {daemon.proc.pid}, " in alive.stdout
+    daemon.proc.kill()
+    daemon.proc.wait(timeout=20)
+    killed = run_cli("--jobs-dir", jobs, "status", state_file=daemon.state)
+    assert killed.returncode == 0
+    assert f"daemon: not running (pid {daemon.proc.pid}, last heartbeat " in killed.stdout
+    assert "did not stop cleanly" in killed.stdout
+    clean = DaemonProcess(git_repo.path / "jobs", daemon.state)
+    try:
+        clean.wait_for(event("daemon.ready"))
+        assert clean.stop() == 0
+        stopped = run_cli("--jobs-dir", jobs, "status", state_file=daemon.state)
+        assert f"daemon: stopped (pid {clean.proc.pid}, last heartbeat " in stopped.stdout
+    finally:
+        clean.close()
