@@ -30,6 +30,8 @@ from runner.model import Definitions, JobDef
 from runner.options import GlobalOptions
 from runner.planner import Planner, Verdict
 from runner.state import JobState, StateData
+from runner.state.files import StatePaths
+from runner.state.lock import holder_gone
 
 NAME = "status"
 HELP = "every job at a glance, or one job and why it is (not) due"
@@ -62,8 +64,10 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
             print(unknown_job_message(args.name, definitions.jobs), file=sys.stderr)
             return int(ExitCode.USAGE)
         names = [args.name]
+    gone = holder_gone(StatePaths(path).lock)
     rows = [
-        _row(definitions.jobs[n], data, planner.verdict(n, now), definitions, now) for n in names
+        _row(definitions.jobs[n], data, planner.verdict(n, now), definitions, now, runner_gone=gone)
+        for n in names
     ]
     daemon = read_daemon(path.parent)
     alive = is_daemon_alive(daemon, now)
@@ -126,9 +130,16 @@ def _daemon_summary(daemon: dict[str, Any] | None, alive: bool) -> dict[str, Any
 
 
 def _row(
-    job: JobDef, data: StateData, verdict: Verdict, definitions: Definitions, now: datetime
+    job: JobDef,
+    data: StateData,
+    verdict: Verdict,
+    definitions: Definitions,
+    now: datetime,
+    *,
+    runner_gone: bool,
 ) -> dict[str, Any]:
     state = data.job(job.name) or JobState()
+    open_attempt = state.attempt is not None
     period = definitions.timeperiods.get(job.timeperiod) if job.timeperiod else None
     return {
         "job": job.name,
@@ -149,7 +160,9 @@ def _row(
         "runs": state.runs,
         "failures": state.failures,
         "consecutive_failures": state.consecutive_failures,
-        "running": state.attempt is not None,
+        "running": open_attempt and not runner_gone,
+        # A run whose runner died: its next start kills what is left, records `interrupted`.
+        "unfinished": open_attempt and runner_gone,
         "revision": state.revision,
     }
 
@@ -183,10 +196,12 @@ def _print_table(rows: list[dict[str, Any]], document: dict[str, Any], now: date
             "-" if row["period_active"] is None else "open" if row["period_active"] else "closed"
         )
         last = row["last_result"] or "never ran"
-        if row["running"] and row["last_attempt"]:
+        if (row["running"] or row["unfinished"]) and row["last_attempt"]:
             # last_attempt is the running attempt: its age is not the last result's.
             since = age(datetime.fromisoformat(row["last_attempt"]), now)
             last = f"running {since.removesuffix(' ago')}"
+            if row["unfinished"]:
+                last = f"unfinished, started {since} (runner gone)"
         elif row["last_attempt"]:
             last += f" {age(datetime.fromisoformat(row['last_attempt']), now)}"
         duration = "-" if row["last_duration_s"] is None else f"{row['last_duration_s']:.1f}s"

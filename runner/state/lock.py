@@ -47,3 +47,22 @@ class StateLock:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def holder_gone(path: Path) -> bool:
+    """Whether the pid last written into the lock file `path` no longer exists on this host:
+    the runner that held the lock is gone (False when that cannot be told). Readers use it to
+    tell a run that is going on from one whose runner died (the lock itself is not touched)."""
+    try:
+        text = path.read_text(errors="replace").strip()
+    except OSError:
+        return False
+    if not text.isdigit():
+        return False
+    try:
+        os.kill(int(text), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False

@@ -240,6 +240,42 @@ def test_status_table_shows_a_running_job_as_running(repo: GitRepo, tmp_path: Pa
         first.communicate(timeout=30)
 
 
+def test_status_tells_a_dead_runners_run_from_a_running_one(repo: GitRepo, tmp_path: Path) -> None:
+    """After the runner was SIGKILLed during a job, `status` no longer calls the job running
+    (it did until the next start, also beside "daemon: not running"): it is `unfinished`,
+    and the next start records it as interrupted."""
+    fifo = tmp_path / "started.fifo"
+    os.mkfifo(fifo)
+    repo.write("jobs/slow.yaml", job("slow", f'shell: "echo started > {fifo}; exec sleep 30"'))
+    repo.commit()
+    env = cli_environment(tmp_path / "state" / "state.json")
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "runner", "--jobs-dir", str(repo.path / "jobs"), "run-job", "slow"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _read_fifo(fifo, timeout=30) == "started\n"
+        running = json.loads(jobrunner(repo, tmp_path, "status", "--format", "json").stdout)
+        slow = next(row for row in running["jobs"] if row["job"] == "slow")
+        assert (slow["running"], slow["unfinished"]) == (True, False)
+    finally:
+        runner.kill()
+        runner.wait(timeout=30)
+    status = jobrunner(repo, tmp_path, "status")
+    row = next(line for line in status.stdout.splitlines() if line.startswith("slow "))
+    assert "unfinished, started " in row
+    assert "(runner gone)" in row
+    detail = jobrunner(repo, tmp_path, "status", "slow").stdout
+    assert "running: no" in detail
+    assert "unfinished: yes" in detail
+    assert jobrunner(repo, tmp_path, "run-job", "ok").returncode == 0  # recovers the run
+    after = jobrunner(repo, tmp_path, "status", "slow").stdout
+    assert "last result: interrupted" in after
+    assert "unfinished: no" in after
+
+
 def test_dry_run_names_jobs_due_only_within_the_slack(repo: GitRepo, tmp_path: Path) -> None:
     """A job that is due only within `--slack` is listed with the due time still ahead and
     says so, not "due since" a time in the future."""
