@@ -164,7 +164,9 @@ class Evaluator:
         if period.is_active(ready):
             return Verdict(False, ready, "interval not yet elapsed")
         return Verdict(
-            False, period.next_change(ready), f"interval, then waits for {job.timeperiod}"
+            False,
+            period.next_change(ready),
+            f"interval not yet elapsed, then waits for {job.timeperiod}",
         )
 
     def _window_verdict(

@@ -69,6 +69,17 @@ def test_closed_period_waits_and_due_time_is_the_opening() -> None:
     assert due.due_at == opening
 
 
+def test_interval_ending_in_a_closed_period_names_both() -> None:
+    """A job whose interval ends while its period is closed says both, in words (it read
+    "interval, then waits for office"), and is due at the next opening."""
+    timing = JobTiming(first_seen=T0, last_attempt=T0.replace(hour=16, minute=50))
+    jobs = {"a": job("a", timeperiod="office")}
+    planner = Planner(jobs, {"office": office_hours()}, {"a": timing}, T0.replace(hour=16))
+    verdict = planner.verdict("a", T0.replace(hour=16, minute=55))
+    assert verdict.reason == "interval not yet elapsed, then waits for office"
+    assert verdict.due_at == T0.replace(hour=9) + DAY
+
+
 def test_overdue_job_runs_once_not_replayed() -> None:
     """Runs missed while the runner was down are not replayed: one due entry."""
     timing = JobTiming(first_seen=T0 - DAY, last_attempt=T0 - DAY)
