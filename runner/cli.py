@@ -18,7 +18,7 @@ from runner import __version__
 from runner.errors import JobrunnerError
 from runner.exitcodes import ExitCode
 from runner.options import GlobalOptions
-from runner.state.location import apply_env_file
+from runner.state import location
 
 
 def _command_modules() -> list[ModuleType]:
@@ -143,6 +143,20 @@ def _usage_exit(argv: list[str], code: str | int | None) -> str | int | None:
     return code
 
 
+def _apply_env_file(allow_flag: bool) -> None:
+    """Apply the env file unless someone other than root or this user could have written it
+    (then say so on stderr and ignore it; the allow option or variable uses it anyway)."""
+    path = location.ENV_FILE
+    problem = location.env_file_problem(path)
+    allowed = allow_flag or os.environ.get(
+        "JOBRUNNER_ALLOW_INSECURE_PERMISSIONS", ""
+    ).strip().lower() in {"1", "true", "yes"}
+    if problem is not None and not allowed:
+        print(location.env_file_refusal(problem, path), file=sys.stderr)
+        return
+    location.apply_env_file(os.environ, path, allow_insecure=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `jobrunner` console script; returns the exit code."""
     words = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
@@ -151,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         raise SystemExit(_usage_exit(words, exc.code)) from None
     # Every command reads /etc/jobrunner/jobrunner.env (SPEC §5); the environment wins.
-    apply_env_file(os.environ)
+    _apply_env_file(bool(args.allow_insecure_permissions))
     options = GlobalOptions.from_values(
         jobs_dir=args.jobs_dir,
         state_file=args.state_file,

@@ -9,6 +9,8 @@ Order: `--state-file`, else `JOBRUNNER_STATE_FILE`, else the variables in
 from __future__ import annotations
 
 import os
+import pwd
+import stat
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
@@ -17,12 +19,52 @@ ROOT_STATE = Path("/var/lib/jobrunner/state.json")
 STATE_VARIABLE = "JOBRUNNER_STATE_FILE"
 
 
-def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
-    """`KEY=VALUE` lines of a systemd `EnvironmentFile=`; missing or unreadable gives {}.
+def env_file_problem(path: Path = ENV_FILE, euid: int | None = None) -> str | None:
+    """Why the env file may not be trusted, or None: it or its directory is owned by a user
+    who is neither root nor this process's user, or is world-writable (a directory with the
+    sticky bit excepted). Whoever can write it sets variables for every command on the host
+    (`JOBRUNNER_JOBS_DIR`, `LD_PRELOAD` for every job), as with an unsafe crontab."""
+    user = os.geteuid() if euid is None else euid
+    for target in (path, path.parent):
+        try:
+            info = target.stat()
+        except OSError:
+            return None  # a missing or unreadable file is read as empty anyway
+        if info.st_uid not in (0, user):
+            return f"{target} is owned by {_user_name(info.st_uid)}, neither root nor you"
+        sticky_dir = target.is_dir() and info.st_mode & stat.S_ISVTX
+        if info.st_mode & stat.S_IWOTH and not sticky_dir:
+            return f"{target} is writable by every user"
+    return None
+
+
+def _user_name(uid: int) -> str:
+    """`name (uid N)`, or `uid N` for an unknown user."""
+    try:
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except KeyError:
+        return f"uid {uid}"
+
+
+def env_file_refusal(problem: str, path: Path = ENV_FILE) -> str:
+    """The one-line message for an env file that is not used, with the fix."""
+    return (
+        f"jobrunner: ignoring {path}: {problem}; its variables could change what every "
+        f"command runs. Fix: chown root:root {path} {path.parent} && chmod 644 {path} && "
+        f"chmod 755 {path.parent} (or pass --allow-insecure-permissions / set "
+        "JOBRUNNER_ALLOW_INSECURE_PERMISSIONS=1 in the environment to use it anyway)"
+    )
+
+
+def read_env_file(path: Path = ENV_FILE, *, allow_insecure: bool = False) -> dict[str, str]:
+    """`KEY=VALUE` lines of a systemd `EnvironmentFile=`; missing or unreadable gives {}, and
+    so does a file that `env_file_problem` finds unsafe, unless `allow_insecure`.
 
     Blank lines and lines starting with `#` or `;` are skipped, `export ` is allowed, and a
     value in matching single or double quotes loses them.
     """
+    if not allow_insecure and env_file_problem(path) is not None:
+        return {}
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -42,10 +84,14 @@ def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
     return values
 
 
-def apply_env_file(environ: MutableMapping[str, str], path: Path = ENV_FILE) -> dict[str, str]:
+def apply_env_file(
+    environ: MutableMapping[str, str], path: Path = ENV_FILE, *, allow_insecure: bool = False
+) -> dict[str, str]:
     """Set the env file's variables that `environ` lacks (the environment wins); returns
-    what was set. Every command calls this once, after `resolve_state_path`."""
-    applied = {k: v for k, v in read_env_file(path).items() if k not in environ}
+    what was set. An unsafe file (`env_file_problem`) sets nothing unless `allow_insecure`.
+    Every command calls this once, before `resolve_state_path`."""
+    found = read_env_file(path, allow_insecure=allow_insecure)
+    applied = {k: v for k, v in found.items() if k not in environ}
     environ.update(applied)
     return applied
 
@@ -62,7 +108,7 @@ def resolve_state_path(
         return Path(cli_value), "--state-file"
     if environ.get(STATE_VARIABLE):
         return Path(environ[STATE_VARIABLE]), f"{STATE_VARIABLE} in the environment"
-    from_file = read_env_file(env_file)
+    from_file = read_env_file(env_file, allow_insecure=_allowed(environ))
     if from_file.get(STATE_VARIABLE):
         return Path(from_file[STATE_VARIABLE]), f"{STATE_VARIABLE} in {env_file}"
     state_directory = environ.get("STATE_DIRECTORY") or from_file.get("STATE_DIRECTORY")
@@ -70,6 +116,12 @@ def resolve_state_path(
         first = state_directory.split(":")[0]
         return Path(first) / "state.json", "$STATE_DIRECTORY (systemd StateDirectory=)"
     return _default_path(environ, os.geteuid() if euid is None else euid)
+
+
+def _allowed(environ: Mapping[str, str]) -> bool:
+    """Whether the environment itself allows an unsafe env file."""
+    value = environ.get("JOBRUNNER_ALLOW_INSECURE_PERMISSIONS", "").strip().lower()
+    return value in ("1", "true", "yes")
 
 
 def _default_path(environ: Mapping[str, str], euid: int) -> tuple[Path, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,65 @@ def test_origin_is_described(env_file: Path) -> None:
     """The description names where the path came from (printed by `status`)."""
     _, origin = resolve_state_path(None, {}, env_file=env_file, euid=1000)
     assert origin == f"JOBRUNNER_STATE_FILE in {env_file}"
+
+
+def test_an_env_file_others_could_write_is_not_used(tmp_path: Path) -> None:
+    """A world-writable env file, one in a world-writable directory (no sticky bit) and one
+    owned by another user set nothing; the allow flag uses it anyway; a sticky directory
+    (like /tmp) is fine."""
+    from runner.state.location import env_file_problem
+
+    directory = tmp_path / "etc"
+    directory.mkdir(mode=0o755)
+    path = directory / "jobrunner.env"
+    path.write_text("JOBRUNNER_JOBS_DIR=/evil\n")
+    path.chmod(0o644)
+    assert env_file_problem(path) is None
+    assert read_env_file(path) == {"JOBRUNNER_JOBS_DIR": "/evil"}
+
+    path.chmod(0o666)
+    assert env_file_problem(path) == f"{path} is writable by every user"
+    assert read_env_file(path) == {}
+    assert read_env_file(path, allow_insecure=True) == {"JOBRUNNER_JOBS_DIR": "/evil"}
+    environ: dict[str, str] = {}
+    assert apply_env_file(environ, path) == {}
+    assert environ == {}
+    path.chmod(0o644)
+
+    directory.chmod(0o777)
+    assert env_file_problem(path) == f"{directory} is writable by every user"
+    directory.chmod(0o1777)
+    assert env_file_problem(path) is None
+    directory.chmod(0o755)
+
+    other = 65534 if os.geteuid() == 0 else None
+    if other is not None:  # only root can give a file away
+        os.chown(path, other, -1)
+        problem = env_file_problem(path)
+        assert problem is not None
+        assert "neither root nor you" in problem
+        assert read_env_file(path) == {}
+
+
+def test_the_cli_ignores_an_unsafe_env_file_and_says_how_to_fix_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command's start: an unsafe env file is named on stderr with the fix and not
+    applied; with the allow option it is applied."""
+    from runner import cli
+    from runner.state import location
+
+    path = tmp_path / "jobrunner.env"
+    path.write_text("JOBRUNNER_TEST_FROM_ENV_FILE=1\n")
+    path.chmod(0o666)
+    monkeypatch.setattr(location, "ENV_FILE", path)
+    monkeypatch.delenv("JOBRUNNER_TEST_FROM_ENV_FILE", raising=False)
+    monkeypatch.delenv("JOBRUNNER_ALLOW_INSECURE_PERMISSIONS", raising=False)
+    cli._apply_env_file(allow_flag=False)
+    err = capsys.readouterr().err
+    assert f"ignoring {path}: {path} is writable by every user" in err
+    assert f"chmod 644 {path}" in err
+    assert "JOBRUNNER_TEST_FROM_ENV_FILE" not in os.environ
+    cli._apply_env_file(allow_flag=True)
+    assert capsys.readouterr().err == ""
+    assert os.environ["JOBRUNNER_TEST_FROM_ENV_FILE"] == "1"
