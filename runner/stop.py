@@ -34,6 +34,11 @@ class StopRequest:
         """A descriptor that becomes readable when a request is made."""
         return self._read_fd
 
+    def wakeup_fd(self) -> int:
+        """The pipe's write end, for `signal.set_wakeup_fd`: a signal then wakes the executor's
+        wait even before its Python handler (which makes the request) could run."""
+        return self._write_fd
+
     def drain(self) -> None:
         """Consume the wake-up bytes (the executor does this)."""
         with contextlib.suppress(BlockingIOError):

@@ -198,15 +198,22 @@ def size_arg(text: str) -> str:
 
 @contextmanager
 def stop_on_signals(stop: StopRequest) -> Iterator[None]:
-    """SIGTERM/SIGINT stop the running job (recorded as interrupted) and end the pass."""
+    """SIGTERM/SIGINT stop the running job (recorded as interrupted) and end the pass.
+
+    Python runs the handler in the main thread between bytecodes only; a signal that arrives
+    just before the executor's `poll()` blocks (or is caught by another thread) would wait for
+    the job's next output or its end. The stop pipe as the wakeup fd ends that wait at once.
+    """
 
     def handler(_signum: int, _frame: object) -> None:
         stop.request()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous_fd = signal.set_wakeup_fd(stop.wakeup_fd(), warn_on_full_buffer=False)
     try:
         yield
     finally:
+        signal.set_wakeup_fd(previous_fd)
         for sig, old in previous.items():
             signal.signal(sig, old)
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from runner.clock import SystemClock
+from runner.commands.common import stop_on_signals
 from runner.executor import Executor, Outcome, Result, RunRequest
 from runner.jobtypes.base import LaunchSpec
 from runner.state.procinfo import live_group_members
 from runner.stop import StopRequest
+from runner.supervise import Supervisor
 from runner.testing import FakeClock
+from tests.unit.mainthread import main_thread_waits_in
 from tests.unit.markerclock import ClockFromMarker
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
@@ -242,3 +247,30 @@ def test_first_run_creates_the_output_directory(tmp_path: Path) -> None:
     assert outcome.result is Result.SUCCESS
     assert output.read_text() == "hi\n"
     assert (output.parent.stat().st_mode & 0o777, output.stat().st_mode & 0o777) == (0o750, 0o640)
+
+
+def test_sigterm_caught_in_another_thread_stops_the_job_at_once(tmp_path: Path) -> None:
+    """`run`'s SIGTERM whose C-level handler runs in another thread (or just before the
+    executor's poll blocks) stops the job at once through the wakeup fd; the job used to run
+    on until its end (here: a success after 10 s) or its timeout."""
+    stop = StopRequest()
+    output = tmp_path / "out.log"
+    seen: list[bool] = []
+
+    def ready() -> bool:
+        return b"ready" in output.read_bytes()
+
+    def sender() -> None:
+        seen.append(main_thread_waits_in(Supervisor._loop.__code__, ready))
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+    with stop_on_signals(stop):
+        thread = threading.Thread(target=sender)
+        thread.start()
+        outcome = Executor(clock=SystemClock(), grace=timedelta(seconds=0.3)).run(
+            sh(tmp_path, "echo ready; exec sleep 10"), stop=stop
+        )
+        thread.join()
+    stop.close()
+    assert seen == [True]
+    assert (outcome.result, outcome.exit_code) == (Result.INTERRUPTED, -15)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,7 +11,6 @@ from types import FrameType
 
 import pytest
 
-from runner.clock import monotonic
 from runner.commands.forever import daemon_signals
 from runner.inbox import (
     PauseChanged,
@@ -25,6 +23,7 @@ from runner.inbox import (
 )
 from runner.stop import StopRequest
 from runner.testing import FakeClock, FakeInbox
+from tests.unit.mainthread import main_thread_waits_in
 
 
 def test_get_returns_none_after_timeout_when_empty() -> None:
@@ -115,20 +114,6 @@ def test_fake_inbox_advances_the_fake_clock_when_idle() -> None:
     assert inbox.waits == [60, 60]
 
 
-def _main_thread_waits_in_get(within_s: float = 10.0) -> bool:
-    """Whether the main thread's innermost frame is `QueueInbox.get` within `within_s`."""
-    main = threading.main_thread().ident
-    assert main is not None
-    waiting = threading.Event()
-    until = monotonic() + within_s
-    while monotonic() < until:
-        frame = sys._current_frames().get(main)
-        if frame is not None and frame.f_code is QueueInbox.get.__code__:
-            return True
-        waiting.wait(0.005)
-    return False
-
-
 def test_signal_caught_in_another_thread_ends_the_daemons_wait() -> None:
     """SIGTERM whose C-level handler runs in another thread (the kernel may pick any thread,
     and a signal just before the wait blocks is the same case) ends the daemon's blocked get
@@ -137,7 +122,7 @@ def test_signal_caught_in_another_thread_ends_the_daemons_wait() -> None:
     seen: list[bool] = []
 
     def sender() -> None:
-        seen.append(_main_thread_waits_in_get())
+        seen.append(main_thread_waits_in(QueueInbox.get.__code__))
         signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
 
     with daemon_signals(inbox, stop):
