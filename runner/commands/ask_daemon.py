@@ -8,8 +8,11 @@ meanwhile ends the wait with exit 2 instead of hanging.
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +31,47 @@ def daemon_is_running(state_dir: Path) -> bool:
 
 def run_through_daemon(state_dir: Path, job: str) -> int:
     """Submit a run-now request for `job`, wait for the daemon's answer, exit like run-job."""
-    request_id = submit(state_dir, job, utcnow())
-    document = read_daemon(state_dir) or {}
-    current = document.get("current_job")
-    behind = f" (after {current['job']}, which is running)" if isinstance(current, dict) else ""
-    print(f"jobrunner: asked the running daemon to run {job} next{behind}", file=sys.stderr)
-    try:
-        result = _wait(state_dir, request_id)
-    except KeyboardInterrupt:
-        if withdraw(state_dir, request_id):
-            print("jobrunner: request withdrawn", file=sys.stderr)
-        else:
-            print(f"jobrunner: {job} already started; it goes on in the daemon", file=sys.stderr)
-        return int(ExitCode.USAGE)
+    with _withdraw_on_signals():  # from before the request exists until the answer is in
+        request_id = submit(state_dir, job, utcnow())
+        try:
+            document = read_daemon(state_dir) or {}
+            current = document.get("current_job")
+            behind = (
+                f" (after {current['job']}, which is running)" if isinstance(current, dict) else ""
+            )
+            print(f"jobrunner: asked the running daemon to run {job} next{behind}", file=sys.stderr)
+            result = _wait(state_dir, request_id)
+        except KeyboardInterrupt:
+            if withdraw(state_dir, request_id):
+                print("jobrunner: request withdrawn", file=sys.stderr)
+            else:
+                print(
+                    f"jobrunner: {job} already started; it goes on in the daemon", file=sys.stderr
+                )
+            return int(ExitCode.USAGE)
     if result is None:
         withdraw(state_dir, request_id)
         print("jobrunner: the daemon stopped before answering; try again", file=sys.stderr)
         return int(ExitCode.USAGE)
     remove_result(state_dir, request_id)
     return _report(job, result)
+
+
+@contextmanager
+def _withdraw_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a `timeout`, a cancelled CI job, a closed terminal) end the wait
+    like Ctrl-C, so the request is withdrawn: without this the client died, and the daemon
+    ran the job later anyway and left its answer in requests/ for good."""
+
+    def handler(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _wait(state_dir: Path, request_id: str) -> dict[str, Any] | None:

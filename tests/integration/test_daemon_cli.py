@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.gitrepo import GitRepo
-from tests.integration.cli import run_cli
+from tests.integration.cli import cli_environment, run_cli
 from tests.integration.daemonproc import DaemonProcess, event
 from tests.integration.test_run_cli import job
 
@@ -223,3 +224,39 @@ def test_status_says_when_the_daemon_is_gone(daemon: DaemonProcess, git_repo: Gi
         assert f"daemon: stopped (pid {clean.proc.pid}, last heartbeat " in stopped.stdout
     finally:
         clean.close()
+
+
+def test_run_job_killed_while_waiting_withdraws_its_request(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    """`run-job` ended by SIGTERM (a `timeout`, a cancelled CI job) while the daemon is busy
+    withdraws its request, as Ctrl-C does; the daemon used to run the job later anyway and
+    leave the answer in requests/ for good."""
+    flag = tmp_path / "release"
+    blocker = f"while [ ! -e {flag} ]; do sleep 0.05; done"
+    git_repo.write("jobs/blocker.yaml", job("blocker", f"shell: {json.dumps(blocker)}"))
+    git_repo.write("jobs/other.yaml", job("other", 'argv: ["true"]'))
+    git_repo.commit("a blocker")
+    process = DaemonProcess(git_repo.path / "jobs", tmp_path / "state" / "state.json")
+    try:
+        process.wait_for(event("job.started", job="blocker"))
+        client = subprocess.Popen(
+            [sys.executable, "-m", "runner", "run-job", "other"],
+            env=cli_environment(process.state),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert client.stderr is not None
+        assert "asked the running daemon" in client.stderr.readline()  # the request is in
+        client.send_signal(signal.SIGTERM)
+        _out, err = client.communicate(timeout=20)
+        assert client.returncode == 2
+        assert "request withdrawn" in err
+        assert list((process.state.parent / "requests").iterdir()) == []
+        flag.touch()
+        process.wait_for(event("job.finished", job="blocker"))
+        assert process.stop() == 0
+    finally:
+        flag.touch()
+        process.close()
