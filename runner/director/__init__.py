@@ -86,5 +86,5 @@ def _ignored_sections(basket: Mapping[str, Any]) -> list[Finding]:
             "restore`)",
         )
         for kind, objects in basket.items()
-        if kind not in _KNOWN
+        if kind not in _KNOWN and objects  # an empty section leaves nothing behind
     ]

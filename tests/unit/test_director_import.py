@@ -267,6 +267,16 @@ def test_sections_as_lists_accepted() -> None:
     assert list(convert_basket(basket, timezone="UTC").files) == ["periods/night.yaml"]
 
 
+def test_other_sections_are_noted_unless_empty() -> None:
+    """Objects of other sections stay in Director (a note each); an empty section, like the
+    fixture's `Datafield: {}`, is not worth a "0 object(s) not imported" line."""
+    basket = {"TimePeriod": {}, "DirectorJob": {}, "SyncRule": {"r": {}}, "Datafield": {}}
+    conversion = convert_basket(basket, timezone="UTC")
+    notes = [(f.entry, f.message) for f in conversion.findings if f.kind is FindingKind.NOTE]
+    assert [entry for entry, _ in notes] == ["SyncRule section"]
+    assert notes[0][1].startswith("1 object(s) not imported: they stay in Director")
+
+
 def test_fixture_has_every_kind_of_finding() -> None:
     """The realistic basket gives at least 10 jobs and 5 periods and each kind of finding."""
     conversion = convert_basket(json.loads(FIXTURE.read_text()), timezone="Europe/Berlin")
