@@ -65,7 +65,9 @@ def convert_basket(
     """Turn a parsed basket into definition files; raise `BasketError` for a wrong shape."""
     data: Mapping[str, Any] = check_shape(basket)
     periods = convert_periods(section(data, "TimePeriod"), timezone, HEADER)
-    jobs = convert_jobs(section(data, "DirectorJob"), periods.names, timeout, HEADER)
+    jobs = convert_jobs(
+        section(data, "DirectorJob"), periods.names, timeout, HEADER, periods.templates
+    )
     findings = [*periods.findings, *jobs.findings, *_ignored_sections(data)]
     return Conversion(
         files={**periods.files, **jobs.files},

@@ -92,8 +92,10 @@ def convert_jobs(
     periods: Mapping[str, str],
     timeout: timedelta,
     header: str,
+    templates: frozenset[str] = frozenset(),
 ) -> JobSet:
-    """Every job of the section; `periods` maps Director period names to jobrunner names."""
+    """Every job of the section; `periods` maps Director period names to jobrunner names,
+    `templates` names the basket's period templates (which are not written)."""
     by_name = {str(obj.get("job_name") or key): obj for key, obj in raw.items()}
     names = unique_names(by_name, "job")
     result = JobSet()
@@ -102,7 +104,13 @@ def convert_jobs(
         findings: list[Finding] = []
         try:
             data = _job(
-                original, names[original], obj, periods=periods, timeout=timeout, findings=findings
+                original,
+                names[original],
+                obj,
+                periods=periods,
+                templates=templates,
+                timeout=timeout,
+                findings=findings,
             )
         except SkipJob as exc:
             result.findings.append(Finding(label, FindingKind.SKIPPED, f"not written: {exc}"))
@@ -120,6 +128,7 @@ def _job(
     obj: Mapping[str, Any],
     *,
     periods: Mapping[str, str],
+    templates: frozenset[str],
     timeout: timedelta,
     findings: list[Finding],
 ) -> dict[str, Any]:
@@ -149,9 +158,14 @@ def _job(
             data["timeperiod"] = periods[str(period)]
         else:
             disabled = True
+            where = (
+                "is a template in the basket, not a period"
+                if str(period) in templates
+                else "is not in the basket"
+            )
             message = (
-                f"its time period {period!r} is not in the basket: written without it and "
-                "disabled; add the period and enable the job"
+                f"its time period {period!r} {where}: written without it and disabled; add "
+                "the period and enable the job"
             )
             findings.append(Finding(label, FindingKind.CHANGED, message))
     if disabled:

@@ -31,6 +31,8 @@ class PeriodSet:
     names: dict[str, str] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    templates: frozenset[str] = frozenset()
+    """Names of the basket's period templates (not written; a job cannot use one)."""
 
 
 def convert_periods(raw: Mapping[str, Mapping[str, Any]], zone: str, header: str) -> PeriodSet:
@@ -38,7 +40,7 @@ def convert_periods(raw: Mapping[str, Mapping[str, Any]], zone: str, header: str
     by_name = {str(obj.get("object_name") or key): obj for key, obj in raw.items()}
     templates = {n: o for n, o in by_name.items() if o.get("object_type") == "template"}
     objects = {n: o for n, o in by_name.items() if n not in templates}
-    result = PeriodSet(names=unique_names(objects, "period"))
+    result = PeriodSet(names=unique_names(objects, "period"), templates=frozenset(templates))
     for original, obj in objects.items():
         _Converter(original, obj, result, objects, templates).write(zone, header)
     return result

@@ -267,6 +267,18 @@ def test_sections_as_lists_accepted() -> None:
     assert list(convert_basket(basket, timezone="UTC").files) == ["periods/night.yaml"]
 
 
+def test_job_on_a_period_template_says_it_is_a_template() -> None:
+    """A job naming a period template: disabled like a missing period, but the finding
+    does not claim the name is missing from the basket."""
+    conversion = _convert(
+        [_period("tpl", {"monday": "01:00-02:00"}, object_type="template")],
+        [_job("j", "HousekeepingJob", {}, timeperiod="tpl")],
+    )
+    assert _load(conversion.files["jobs/j.yaml"])["disabled"] is True
+    (changed,) = _messages(conversion, FindingKind.CHANGED)
+    assert "its time period 'tpl' is a template in the basket, not a period" in changed
+
+
 def test_other_sections_are_noted_unless_empty() -> None:
     """Objects of other sections stay in Director (a note each); an empty section, like the
     fixture's `Datafield: {}`, is not worth a "0 object(s) not imported" line."""
