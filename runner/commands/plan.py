@@ -41,7 +41,11 @@ def _state(options: GlobalOptions, now: datetime) -> tuple[str | None, dict[str,
     from runner.state import StateError, load_state
 
     path, _origin = state_path(options)
-    if not path.is_file() or not os.access(path, os.R_OK):
+    try:
+        readable = path.is_file() and os.access(path, os.R_OK)
+    except OSError:  # EACCES on its directory: the runner's state, and we are not its group
+        readable = False
+    if not readable:
         return None, {}
     try:
         data, _warnings = load_state(path)
