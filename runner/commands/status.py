@@ -240,6 +240,8 @@ def _print_table(rows: list[dict[str, Any]], document: dict[str, Any], now: date
 
 def _print_detail(row: dict[str, Any], document: dict[str, Any]) -> None:
     for key, value in row.items():
+        if key == "unfinished" and not value:
+            continue  # rare: shown only when a runner died during the run
         # A flag reads as the table says it ("yes"/"no"), not as Python's True/False.
         shown = ("yes" if value else "no") if isinstance(value, bool) else value
         if shown is not None:

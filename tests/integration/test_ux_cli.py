@@ -232,3 +232,24 @@ def test_history_limit_must_be_a_positive_number(
     done = cli(jobs_dir, tmp_path / "state.json", "history", "--limit", value)
     assert done.returncode == 2
     assert f"{value!r} is not a number of runs; use 1 or more" in done.stderr
+
+
+def test_readme_status_example_shows_what_status_prints(tmp_path: Path) -> None:
+    """The README's `jobrunner status load-average` example lists the same lines, in the same
+    order, as `status NAME` prints today for that never-run example job (values differ with the
+    time of day), so the tour does not drift from the CLI."""
+    repo = Path(__file__).parents[2]
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ jobrunner status load-average\n", 1)[1].split("```", 1)[0]
+    documented = [line.split(":", 1)[0] for line in block.splitlines() if line]
+    done = run_cli(
+        "--jobs-dir",
+        str(repo / "examples" / "jobs.d"),
+        "--state-file",
+        str(tmp_path / "state" / "state.json"),
+        "status",
+        "load-average",
+    )
+    assert done.returncode == 0, done.stderr
+    printed = [line.split(":", 1)[0] for line in done.stdout.splitlines() if line]
+    assert printed == documented
