@@ -143,9 +143,12 @@ class DocumentChecker:
         if job_type is None:
             known = self.registry.names()
             hint = did_you_mean(type_name, known) or f"known types: {', '.join(known)}"
-            self.add(
-                index, ("type",), "value", "unknown-type", f"unknown job type {type_name!r}", hint
-            )
+            message = f"unknown job type {type_name!r}"
+            broken = self.registry.unavailable(type_name)
+            if broken is not None:
+                message = f"job type {type_name!r} is not available: {broken}"
+                hint = "fix or reinstall the plugin package (`pip show` names it); " + hint
+            self.add(index, ("type",), "value", "unknown-type", message, hint)
             return
         if not isinstance(settings, dict):
             return

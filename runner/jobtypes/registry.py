@@ -17,6 +17,8 @@ class JobTypeRegistry:
     def __init__(self, types: Iterable[JobType] = ()) -> None:
         self._types: dict[str, JobType] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.failed: dict[str, str] = {}
+        """Entry points that could not be loaded: name -> `name (value): why`."""
         for job_type in types:
             self.register(job_type)
 
@@ -66,19 +68,32 @@ class JobTypeRegistry:
         self.register(job_type)
 
     def _plugin_failed(self, entry_point: EntryPoint, why: str) -> None:
+        """A plugin that cannot be loaded is a warning: jobs of other types keep running,
+        and a job of its type gets an error naming it (`unavailable`)."""
+        text = f"{entry_point.name!r} ({entry_point.value}) could not be loaded: {why}"
+        self.failed[entry_point.name] = text
         self.diagnostics.append(
             Diagnostic(
                 file=None,
                 line=None,
                 column=None,
                 code="plugin",
-                message=(
-                    f"job type plugin {entry_point.name!r} ({entry_point.value}) "
-                    f"could not be loaded: {why}"
-                ),
+                message=f"job type plugin {text}",
                 hint="fix or reinstall the plugin package; jobs of this type cannot run",
+                severity=Severity.WARNING,
             )
         )
+
+    def unavailable(self, name: str) -> str | None:
+        """Why job type `name` is missing when a plugin of that name failed to load; if some
+        other plugins failed, that one of them may provide it; else None."""
+        if name in self.failed:
+            return f"its plugin {self.failed[name]}"
+        if self.failed:
+            return "a plugin that could not be loaded may provide it: " + "; ".join(
+                self.failed.values()
+            )
+        return None
 
 
 def default_registry(*, with_plugins: bool = True) -> JobTypeRegistry:

@@ -174,6 +174,41 @@ def test_registry_types_and_their_diagnostics_are_used() -> None:
     assert result.diagnostics[2].hint == "did you mean 'picky'?"
 
 
+def test_a_broken_plugin_is_a_warning_and_an_error_only_for_its_jobs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A plugin that fails to import does not stop the other jobs (a warning naming the entry
+    point); a job of its type is an error that says the plugin is why."""
+    from importlib.metadata import EntryPoint
+
+    from runner.diagnostics import Severity
+
+    broken = EntryPoint(
+        name="director", value="no_such_module_xyz:DirectorType", group="jobrunner.job_types"
+    )
+    monkeypatch.setattr("runner.jobtypes.registry.entry_points", lambda group: [broken])
+    registry = JobTypeRegistry([CommandType()])
+    registry.load_entry_points()
+    plain = "kind: Job\nname: a\ntype: command\ninterval: 1m\nsettings: {argv: [/bin/true]}\n"
+    alone = load({"a.yaml": plain}, registry=registry)
+    assert alone.definitions is not None
+    assert [(d.code, d.severity) for d in alone.diagnostics] == [("plugin", Severity.WARNING)]
+    assert "'director' (no_such_module_xyz:DirectorType) could not be loaded" in (
+        alone.diagnostics[0].message
+    )
+    uses = "kind: Job\nname: d\ntype: director\ninterval: 1m\nsettings: {}\n"
+    result = load({"a.yaml": plain, "d.yaml": uses}, registry=registry)
+    assert codes(result) == [(None, None, None, "plugin"), ("d.yaml", 3, 7, "unknown-type")]
+    error = result.diagnostics[1]
+    assert error.severity == Severity.ERROR
+    assert error.message.startswith("job type 'director' is not available: its plugin")
+    assert "ModuleNotFoundError" in error.message
+    assert error.hint is not None
+    assert error.hint.startswith("fix or reinstall the plugin package")
+    other = load({"o.yaml": uses.replace("director", "cmdb")}, registry=registry)
+    assert "a plugin that could not be loaded may provide it" in other.diagnostics[1].message
+
+
 def test_zone_resolution_order_and_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Own zone, then Defaults, then --timezone (warned), then the system zone (warned)."""
     period = "kind: TimePeriod\nname: p\nranges: {monday: '09:00-17:00'}\n"
