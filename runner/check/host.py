@@ -114,14 +114,14 @@ def pass_problems(data: CheckInput, limits: Limits, now: datetime) -> list[Probl
             f"{file} does not exist: no `jobrunner run` pass has finished with this state "
             "(is `jobrunner run` in the crontab, with the same --state-file?)"
         )
-        return [Problem(CRITICAL, "runner", "no pass recorded", detail)]
+        return [Problem(CRITICAL, "runner", "has recorded no pass", detail)]
     if now - last.finished <= limits.max_pass_age:
         return []
     detail = (
         f"the last `jobrunner run` pass finished at {moment(last.finished, now)}, longer ago "
         f"than --max-pass-age {span(limits.max_pass_age)} (is cron running it?)"
     )
-    return [Problem(CRITICAL, "runner", "no recent pass", detail, last.finished)]
+    return [Problem(CRITICAL, "runner", "has finished no recent pass", detail, last.finished)]
 
 
 def pause_problem(pause: Pause | None) -> list[Problem]:

@@ -103,7 +103,7 @@ def test_cron_mode_checks_the_last_pass_age() -> None:
     """Mode cron: no pass recorded and a pass older than --max-pass-age are CRITICAL; a recent
     pass is OK with pass_age perfdata; no daemon is looked at."""
     data = check_input([job("a")], daemon=None)
-    assert shorts(*evaluate(data, CRON, NOW).problems) == ["runner no pass recorded"]
+    assert shorts(*evaluate(data, CRON, NOW).problems) == ["runner has recorded no pass"]
     recent = PassRecord(NOW - timedelta(minutes=5), NOW - timedelta(minutes=4), "abc1234def")
     result = evaluate(check_input([job("a")], daemon=None, last_pass=recent), CRON, NOW)
     assert result.state == CheckState.OK
@@ -111,7 +111,7 @@ def test_cron_mode_checks_the_last_pass_age() -> None:
     assert [p.render() for p in result.perfdata][-1] == "pass_age=240s;;900;0"
     old = PassRecord(NOW - timedelta(minutes=20), NOW - timedelta(minutes=16))
     result = evaluate(check_input([job("a")], daemon=None, last_pass=old), CRON, NOW)
-    assert shorts(*result.problems) == ["runner no recent pass"]
+    assert shorts(*result.problems) == ["runner has finished no recent pass"]
     assert "--max-pass-age 15m" in result.problems[0].detail
 
 
@@ -174,4 +174,4 @@ def test_cron_mode_a_long_pass_that_still_starts_jobs_is_alive() -> None:
     data = check_input([job("a")], states, daemon=None, last_pass=old)
     assert evaluate(data, CRON, NOW).state == CheckState.OK
     later = NOW + timedelta(minutes=20)
-    assert shorts(*evaluate(data, CRON, later).problems) == ["runner no recent pass"]
+    assert shorts(*evaluate(data, CRON, later).problems) == ["runner has finished no recent pass"]
