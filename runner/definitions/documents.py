@@ -313,7 +313,25 @@ def _schema_findings(error: Any, prefix: DocPath) -> Iterator[tuple[Any, ...]]:
         return
     described_as = error.schema.get("description") if isinstance(error.schema, dict) else None
     hint = described_as or _schema_hint(error)
-    yield path, "value", "schema", _located(path, error.message), hint
+    message = error.message
+    wanted = error.validator_value if error.validator == "type" else None
+    if wanted == "string" and isinstance(error.instance, bool | int | float | None):
+        # YAML read a plain scalar as a boolean, number or null: say so in YAML's words
+        literal = _yaml_literal(error.instance)
+        kind = "a boolean" if isinstance(error.instance, bool) else "a number"
+        kind = "null (nothing)" if error.instance is None else kind
+        message = f"{literal} is read as {kind}, not as text"
+        hint = f"quote it: '{literal}'" if error.instance is not None else hint
+    yield path, "value", "schema", _located(path, message), hint
+
+
+def _yaml_literal(value: bool | float | None) -> str:
+    """How YAML writes a boolean, number or null that it parsed."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 _TYPE_WORDS = {

@@ -48,7 +48,8 @@ def test_a_missing_key_hint_names_that_key() -> None:
     [
         ("{argv: [x], shell: x}", "keep one of `argv:`, `shell:` and remove the others"),
         ("{}", "add one of `argv:`, `shell:`"),
-        ("{argv: [x], env: {A: 1}}", "write text (quote it if it looks like a number"),
+        ("{argv: [x], env: {A: 1}}", "quote it: '1'"),
+        ("{argv: [true]}", "quote it: 'true'"),
         ("{argv: [x], success_exit_codes: [300]}", "use a number from 0 to 255"),
     ],
 )
@@ -107,3 +108,20 @@ def test_two_keys_that_exclude_each_other_are_named() -> None:
     (error,) = errors_of("a.yaml", text)
     assert error.message == "settings: set at most one of 'body', 'body_file'"
     assert error.hint == "remove all but one of `body:`, `body_file:`"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("true", "true is read as a boolean, not as text"),
+        ("2.50", "2.5 is read as a number, not as text"),
+        ("null", "null is read as null (nothing), not as text"),
+    ],
+)
+def test_a_scalar_yaml_did_not_read_as_text_is_named_in_yamls_words(
+    value: str, message: str
+) -> None:
+    """`argv: [true]` said "True is not of type 'string'" (Python's words)."""
+    text = f"kind: Job\nname: x\ntype: command\ninterval: 1m\nsettings: {{argv: [{value}]}}\n"
+    (error,) = errors_of("a.yaml", text.encode())
+    assert error.message == f"settings.argv[0]: {message}"
