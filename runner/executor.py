@@ -24,6 +24,7 @@ from runner.jobtypes.base import LaunchSpec
 from runner.masking import fragments, mask_text
 from runner.output import DEFAULT_CAP, EXCERPT_BYTES, CappedOutput
 from runner.stop import StopRequest
+from runner.subreaper import kill_escaped
 from runner.supervise import Ending, Supervisor, Watched, kill_group
 
 MASK = "***"
@@ -138,6 +139,7 @@ class Executor:
             if on_spawn is not None:
                 on_spawn(process.pid, process.pid)
             watched = self._watch(process.pid, read_fd, sink, request, stop)
+            _kill_escaped(request, process.pid)
         except BaseException:
             kill_group(process.pid, signal.SIGKILL)
             process.wait()
@@ -274,6 +276,21 @@ def hand_over(directory: Path | None, spec: LaunchSpec) -> None:
     status = directory.stat()
     if (status.st_uid, status.st_gid) != (spec.user, group if group >= 0 else status.st_gid):
         os.chown(directory, spec.user, group)
+
+
+def _kill_escaped(request: RunRequest, job_group: int) -> None:
+    """Kill what the job left running in sessions of its own (`runner.subreaper`); log it."""
+    escaped = kill_escaped(job_group)
+    if escaped:
+        from runner.logconfig import get_logger
+
+        get_logger("jobrunner").warning(
+            "job.left_processes_killed",
+            job=request.job,
+            run_id=request.run_id,
+            processes=[f"{item.pid} ({item.name})" for item in escaped],
+            hint="a job's background processes end with it; run a service under systemd",
+        )
 
 
 def _last_line(sink: CappedOutput, secrets: frozenset[str]) -> str:

@@ -43,6 +43,7 @@ from runner.runrequests import is_request_name, requests_dir
 from runner.sdnotify import SocketNotifier, WatchdogPinger
 from runner.state import StateLockedError, StateStore
 from runner.stop import StopRequest
+from runner.subreaper import become_subreaper
 from runner.watcher import DirectoryWatcher
 
 
@@ -55,6 +56,7 @@ def run_forever(args: argparse.Namespace, options: GlobalOptions) -> int:
         raise UsageError(f"--memory-limit: {exc}") from None
     path, _origin = state_path(options)
     refuse_root_by_accident(path)
+    become_subreaper()  # adopt what a job leaves in a session of its own, to kill it
     clock = SystemClock()
     try:
         store = StateStore.open(path, clock=clock)

@@ -44,6 +44,7 @@ from runner.state import StateLockedError, StateStore
 from runner.state.runs import make_job_dirs
 from runner.statesetup import prepare_state, recover
 from runner.stop import StopRequest
+from runner.subreaper import become_subreaper
 
 NAME = "run"
 HELP = "run every due job once, one at a time, and exit (--forever: keep running as a daemon)"
@@ -121,6 +122,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         return dry_run(args, options)
     path, _origin = state_path(options)
     refuse_root_by_accident(path)
+    become_subreaper()  # adopt what a job leaves in a session of its own, to kill it
     clock = SystemClock()
     try:
         store = StateStore.open(path, clock=clock)

@@ -35,6 +35,7 @@ from runner.options import GlobalOptions
 from runner.state import StateLockedError, StateStore
 from runner.statesetup import prepare_state, recover
 from runner.stop import StopRequest
+from runner.subreaper import become_subreaper
 
 NAME = "run-job"
 HELP = "run one job now, whatever its schedule (recorded like any run)"
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
     log = get_logger("jobrunner")
     path, _origin = state_path(options)
     refuse_root_by_accident(path)
+    become_subreaper()  # adopt what a job leaves in a session of its own, to kill it
     clock = SystemClock()
     try:
         store = StateStore.open(path, clock=clock)

@@ -48,11 +48,24 @@ def sync(plan: SyncPlan, log: Log) -> str:
                 f"{plan.definitions_dir} is not in a git work tree; git-sync updates a clone: "
                 "clone the definitions' repository there"
             )
-        repo.git.update_environment(GIT_TERMINAL_PROMPT="0")
+        repo.git.update_environment(GIT_TERMINAL_PROMPT="0", **_no_detached_gc(repo))
         try:
             return _sync(repo, plan, log)
         except _git_errors() as exc:
             raise SyncRefused(f"git failed: {_first_lines(exc)}") from None
+
+
+def _no_detached_gc(repo: Any) -> dict[str, str]:
+    """`GIT_CONFIG_*` entries that keep fetch's and merge's automatic gc/maintenance in the
+    foreground: a detached one starts its own session, which the runner kills when the job
+    ends (`runner.subreaper`)."""
+    count = int(repo.git.environment().get("GIT_CONFIG_COUNT", "0"))
+    entries = {"gc.autoDetach": "false", "maintenance.autoDetach": "false"}
+    values = {"GIT_CONFIG_COUNT": str(count + len(entries))}
+    for index, (key, value) in enumerate(entries.items(), start=count):
+        values[f"GIT_CONFIG_KEY_{index}"] = key
+        values[f"GIT_CONFIG_VALUE_{index}"] = value
+    return values
 
 
 def _git_errors() -> tuple[type[BaseException], ...]:

@@ -204,3 +204,21 @@ def test_runs_in_a_worker_child(repos: tuple[GitRepo, Clone], tmp_path: Path) ->
     assert result is Result.FAILURE
     assert error is not None
     assert "has uncommitted changes (jobs/b.yaml)" in error
+
+
+def test_git_calls_keep_automatic_gc_in_the_foreground(git_repo: GitRepo) -> None:
+    """fetch/merge may start `git gc --auto`; detached, it would run in a session of its own
+    that the runner kills after the job. The sync's git calls turn detaching off and keep
+    the safe.directory entry."""
+    from runner.jobtypes.gitsyncops import _no_detached_gc
+    from runner.revision import open_repository
+
+    git_repo.write("jobs/a.yaml", "kind: Job\n")
+    git_repo.commit("one")
+    with open_repository(git_repo.path) as repo:
+        assert repo is not None
+        repo.git.update_environment(**_no_detached_gc(repo))
+        assert str(repo.git.config("--get", "gc.autoDetach")) == "false"
+        assert str(repo.git.config("--get", "maintenance.autoDetach")) == "false"
+        safe = str(repo.git.config("--get-all", "safe.directory"))
+        assert str(git_repo.path.resolve()) in safe
