@@ -204,11 +204,10 @@ class Daemon:
         job = None if installed is None else installed.definitions.jobs.get(request.job)
         if installed is None or job is None:
             why = "no definitions are loaded" if installed is None else "unknown job"
-            answer(
-                self.state_dir,
-                request.request_id,
-                {"job": request.job, "result": "rejected", "error": why},
-            )
+            rejected: dict[str, object] = {"job": request.job, "result": "rejected", "error": why}
+            if installed is not None:  # the client names the closest ones, as without a daemon
+                rejected["known"] = sorted(installed.definitions.jobs)
+            answer(self.state_dir, request.request_id, rejected)
             return
         self.log.info("job.requested", job=job.name, by=request.by, paused=self._pause is not None)
         outcome = self._run(installed, job, None)

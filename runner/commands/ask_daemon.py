@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.clock import utcnow
+from runner.commands.common import unknown_job_message
 from runner.daemonfile import is_daemon_alive, read_daemon
 from runner.exitcodes import ExitCode
 from runner.runrequests import read_result, remove_result, requests_dir, submit, withdraw
@@ -104,6 +105,10 @@ def _wait(state_dir: Path, request_id: str) -> dict[str, Any] | None:
 def _report(job: str, result: dict[str, Any]) -> int:
     outcome = result.get("result")
     if outcome == "rejected":
+        known = result.get("known")
+        if isinstance(known, list):  # an unknown job: the same words as without a daemon
+            print(unknown_job_message(job, (str(name) for name in known)), file=sys.stderr)
+            return int(ExitCode.USAGE)
         print(f"jobrunner: the daemon refused to run {job}: {result.get('error')}", file=sys.stderr)
         return int(ExitCode.USAGE)
     if outcome == "success":

@@ -88,7 +88,7 @@ def test_pause_from_another_shell(daemon: DaemonProcess, git_repo: GitRepo) -> N
 
 def test_run_job_through_the_running_daemon(daemon: DaemonProcess) -> None:
     """run-job while the daemon holds the lock is run by the daemon, with the job's outcome;
-    an unknown job is refused with exit 2."""
+    an unknown job is refused with exit 2 and the closest names, as without a daemon."""
     first = daemon.wait_for(event("job.finished", job="a"))
     done = run_cli("run-job", "a", state_file=daemon.state)
     assert done.returncode == 0, done.stderr
@@ -98,9 +98,11 @@ def test_run_job_through_the_running_daemon(daemon: DaemonProcess) -> None:
         lambda line: event("job.finished", job="a")(line) and line["run_id"] != first["run_id"]
     )
     assert again["result"] == "success"
-    unknown = run_cli("run-job", "nope", state_file=daemon.state)
+    unknown = run_cli("run-job", "aa", state_file=daemon.state)
     assert unknown.returncode == 2
-    assert "unknown job" in unknown.stderr
+    assert unknown.stderr.splitlines()[-1] == (
+        "jobrunner: unknown job 'aa'; did you mean a? (`jobrunner status` lists the jobs)"
+    )
     assert not list((daemon.state.parent / "requests").iterdir())
     assert daemon.stop() == 0
 
