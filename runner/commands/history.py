@@ -20,7 +20,9 @@ HELP = "recent runs with their results; --output RUN prints one run's output"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `history`."""
     parser.add_argument("name", metavar="NAME", nargs="?", help="only this job")
-    parser.add_argument("--output", metavar="RUN", help="print the output of this run id")
+    parser.add_argument(
+        "--output", metavar="RUN", help="print the output of this run (its id, file name or path)"
+    )
     parser.add_argument(
         "--limit", type=_count, default=20, metavar="N", help="runs to show (default 20)"
     )
@@ -84,11 +86,13 @@ def _summary(run_file: Path, job: str) -> dict[str, Any]:
     return summary
 
 
-def _print_output(paths: StatePaths, jobs: list[str], run_id: str) -> int:
+def _print_output(paths: StatePaths, jobs: list[str], run: str) -> int:
+    # the run id, its file's name as `history` and the log show it, or the file's full path
+    run_id = Path(run).name.removesuffix(".log")
     for job in jobs:
         for run_file in list_runs(paths, job):
             if run_file.name.removesuffix(".log") == run_id:
                 sys.stdout.buffer.write(read_run_output(run_file))
                 return int(ExitCode.OK)
-    print(f"jobrunner: no run {run_id!r}; `jobrunner history` lists the run ids", file=sys.stderr)
+    print(f"jobrunner: no run {run!r}; `jobrunner history` lists the run ids", file=sys.stderr)
     return int(ExitCode.USAGE)

@@ -85,7 +85,8 @@ def test_status_table_and_detail(repo: GitRepo, tmp_path: Path) -> None:
 
 
 def test_run_job_ignores_schedule_and_records(repo: GitRepo, tmp_path: Path) -> None:
-    """run-job runs a job that is not due, records it, and exits with its outcome."""
+    """run-job runs a job that is not due, records it, and exits with its outcome; history
+    --output prints a run's output given its id, its file's name or its path."""
     jobrunner(repo, tmp_path, "run")
     done = jobrunner(repo, tmp_path, "run-job", "ok")
     assert done.returncode == 0, done.stderr
@@ -95,6 +96,10 @@ def test_run_job_ignores_schedule_and_records(repo: GitRepo, tmp_path: Path) -> 
     assert [r["result"] for r in runs] == ["success", "success"]
     output = jobrunner(repo, tmp_path, "history", "--output", runs[0]["run_id"])
     assert output.stdout.strip() == "hello"
+    run_file = Path(runs[0]["output"])  # its file name and path, as history and the log show
+    for given in (run_file.name, str(run_file)):
+        same = jobrunner(repo, tmp_path, "history", "--output", given)
+        assert (same.returncode, same.stdout.strip()) == (0, "hello"), same.stderr
     failing = jobrunner(repo, tmp_path, "run-job", "bad")
     assert failing.returncode == 1
 
