@@ -127,7 +127,7 @@ class Evaluator:
         ready = self.ready_at(job, timing)
         if job.once_per_window and period is not None and timing.consecutive_interruptions == 0:
             return self._window_verdict(job, timing, period, ready, now)
-        verdict = self._interval_verdict(job, period, ready, now)
+        verdict = self._interval_verdict(job, period, ready, now, timing.last_attempt is None)
         count = timing.consecutive_interruptions
         if count and not verdict.due and verdict.reason == "interval not yet elapsed":
             # The back-off, not the interval, decides: say so, or "due in 4m" for an hourly
@@ -148,18 +148,18 @@ class Evaluator:
         )
 
     def _interval_verdict(
-        self, job: JobDef, period: Period | None, ready: datetime, now: datetime
+        self, job: JobDef, period: Period | None, ready: datetime, now: datetime, first: bool
     ) -> Verdict:
+        # a job that never ran is due because it never ran, not because an interval elapsed
+        elapsed = "never ran" if first else "interval elapsed"
         if period is None:
             if ready <= now:
-                return Verdict(True, ready, "interval elapsed")
+                return Verdict(True, ready, elapsed)
             return Verdict(False, ready, "interval not yet elapsed")
         if ready <= now:
             opening = _stretch_opening(period, ready, now)
             if opening is not None:
-                return Verdict(
-                    True, max(ready, opening), f"interval elapsed, {job.timeperiod} open"
-                )
+                return Verdict(True, max(ready, opening), f"{elapsed}, {job.timeperiod} open")
             return Verdict(False, period.next_change(now), f"waits for {job.timeperiod}")
         if period.is_active(ready):
             return Verdict(False, ready, "interval not yet elapsed")

@@ -91,7 +91,7 @@ def test_verbose_run_logs_every_decision_in_colour_on_a_terminal(
     events = [json.loads(line) for line in plain.stderr.splitlines()]
     decisions = {e["job"]: e for e in events if e["event"] in ("job.due", "job.not_due")}
     assert decisions["now"]["event"] == "job.due"
-    assert decisions["now"]["reason"] == "interval elapsed"
+    assert decisions["now"]["reason"] == "never ran"
     assert decisions["off"] == decisions["off"] | {"event": "job.not_due", "reason": "disabled"}
     assert {"job.started", "job.finished"} <= {e["event"] for e in events}
     leader, follower = pty.openpty()

@@ -34,6 +34,22 @@ def test_never_attempted_job_is_due_from_first_seen() -> None:
     assert (due.name, due.due_at) == ("a", T0)
 
 
+def test_never_attempted_job_says_it_never_ran() -> None:
+    """A job that never ran is due because it never ran (status, --dry-run, -v said "interval
+    elapsed", which reads as if it had run), with its period open or without one; a job that
+    ran is due because its interval elapsed."""
+    jobs = {"a": job("a"), "b": job("b", timeperiod="office")}
+    timings = {name: JobTiming(first_seen=T0) for name in jobs}
+    noon = T0.replace(hour=12)
+    planner = Planner(jobs, {"office": office_hours()}, timings, T0)
+    assert planner.verdict("a", noon).reason == "never ran"
+    assert planner.verdict("b", noon).reason == "never ran, office open"
+    ran = JobTiming(first_seen=T0, last_attempt=T0)
+    planner = Planner(jobs, {"office": office_hours()}, {"a": ran, "b": ran}, T0)
+    assert planner.verdict("a", noon).reason == "interval elapsed"
+    assert planner.verdict("b", noon).reason == "interval elapsed, office open"
+
+
 def test_interval_counts_from_last_attempt_start() -> None:
     """A job is due again exactly interval after its last attempt started."""
     timing = JobTiming(first_seen=T0, last_attempt=T0)
