@@ -49,3 +49,15 @@ def test_readme_env_file_lets_operators_find_the_service_state(tmp_path: Path) -
     for euid in (0, 4242):
         found, _origin = resolve_state_path(None, {}, env_file=env_file, euid=euid)
         assert found == service_state, f"euid {euid}: {found}"
+
+
+def test_the_install_is_written_down_once() -> None:
+    """No page of docs/ keeps its own copy of the install (it drifted from the README's: no
+    JOBRUNNER_STATE_FILE, no /var/lib/jobrunner): they link to the README section instead."""
+    copies = [
+        page.name
+        for page in sorted((REPO / "docs").glob("*.md"))
+        for block in re.findall(r"^```sh\n(.*?)^```", page.read_text(), re.MULTILINE | re.DOTALL)
+        if "useradd" in block or f"> {ENV_FILE}" in block
+    ]
+    assert copies == []
