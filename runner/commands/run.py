@@ -135,9 +135,8 @@ def run(args: argparse.Namespace, options: GlobalOptions) -> int:
         pause = read_pause(path.parent)
         if pause is not None:
             recover(store, clock.now())
+            # shown on a terminal (and with -v), quiet under cron; printing it too said it twice
             get_logger("jobrunner").info("run.paused", note=f"no job started: {pause.describe()}")
-            if sys.stderr.isatty():
-                print(f"jobrunner: no job started: {pause.describe()}", file=sys.stderr)
             return int(ExitCode.OK)
         return _pass(args, options, store, clock)
 
