@@ -180,11 +180,25 @@ def read_waiting(document: dict[str, Any]) -> list[Waiting]:
 
 
 def pid_exists(pid: int) -> bool:
-    """Whether a process `pid` exists on this host (one we may not signal counts)."""
+    """Whether a live process `pid` exists on this host (one we may not signal counts; a
+    zombie, dead but not yet reaped by its parent, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """Whether `pid` has exited and only waits to be reaped (state Z or X in /proc/PID/stat;
+    False where there is no /proc): a daemon killed with SIGKILL under a parent that has not
+    collected it yet is dead, though signal 0 still reaches it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    # The command name (field 2) may contain spaces and parentheses: split after the last ')'.
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    return bool(fields) and fields[0] in (b"Z", b"X")

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from runner import runrequests
 from runner.daemonfile import (
     Pause,
     clear_pause,
     is_daemon_alive,
+    pid_exists,
     read_daemon,
     read_pause,
     write_daemon,
@@ -41,6 +45,27 @@ def test_malformed_pause_file_reads_as_absent(tmp_path: Path) -> None:
     assert read_pause(tmp_path) is None
     (tmp_path / "pause.json").write_text('{"by": "x", "at": "yesterday"}')
     assert read_pause(tmp_path) is None
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_unreaped_daemon_is_dead() -> None:
+    """A daemon killed (SIGKILL) but not yet reaped by its parent is a zombie: dead for
+    `status` and `check`, although signal 0 still reaches its pid."""
+    child = subprocess.Popen(["sleep", "60"])
+    try:
+        child.kill()
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # exited, left unreaped
+        document = {
+            "pid": child.pid,
+            "hostname": socket.gethostname(),
+            "state": "idle",
+            "heartbeat": format_instant(NOW),
+        }
+        assert not pid_exists(child.pid)
+        assert not is_daemon_alive(document, NOW)
+        assert pid_exists(os.getpid())
+    finally:
+        child.wait(timeout=10)
 
 
 def test_daemon_liveness(tmp_path: Path) -> None:
