@@ -6,9 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from runner.jobtypes.base import LaunchContext
+from runner.jobtypes.command import CommandType
+from runner.model import JobDef, Source
 
 UNITS = Path(__file__).resolve().parents[2] / "contrib" / "systemd"
 SYSTEM_UNIT = UNITS / "jobrunner.service"
@@ -82,6 +87,33 @@ def test_user_unit_has_the_required_settings() -> None:
 def test_every_service_option_is_explained(unit: Path) -> None:
     """Each [Service] option has a comment line above it (systemd has no end-of-line comments)."""
     assert _uncommented_service_directives(unit) == []
+
+
+def _comment_above(unit: Path, directive: str) -> str:
+    """The comment lines right above the first `directive=` line, joined."""
+    lines = unit.read_text(encoding="utf-8").splitlines()
+    end = next(i for i, line in enumerate(lines) if line.startswith(f"{directive}="))
+    start = end
+    while start > 0 and lines[start - 1].startswith("#"):
+        start -= 1
+    return " ".join(line.lstrip("# ") for line in lines[start:end])
+
+
+def test_working_directory_comment_says_where_jobs_start(tmp_path: Path) -> None:
+    """A command job without `cwd` starts in its job file's directory, whatever the daemon's
+    WorkingDirectory= is, and the unit's comment says so (it said: in the state directory)."""
+    job = JobDef(
+        name="demo",
+        type="command",
+        interval=timedelta(hours=1),
+        settings={"argv": ["true"]},
+        source=Source("team/demo.yaml", 1),
+    )
+    spec = CommandType().launch(job, LaunchContext(root=tmp_path, environ={}))
+    assert spec.cwd == tmp_path.resolve() / "team"
+    comment = _comment_above(SYSTEM_UNIT, "WorkingDirectory")
+    assert "directory of its job file" in comment
+    assert "state directory" not in comment
 
 
 def _verify(unit: Path, tmp_path: Path, *, user: bool) -> subprocess.CompletedProcess[str]:
