@@ -113,6 +113,16 @@ def format_duration(delta: timedelta) -> str:
     return "".join(parts)
 
 
+def rough_duration(delta: timedelta) -> str:
+    """`5d`, `3h`, `12m`, `45s`: a duration rounded down to its largest unit, as `status`
+    writes ages and due times (and `plan` its due times); negative counts as its size."""
+    seconds = abs(int(delta.total_seconds()))
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
 def parse_size(value: str) -> int:
     """Read a byte size such as `256M`, `1G`, `512k` or `1048576` (binary units)."""
     match = re.fullmatch(r"(\d+)\s*([kKmMgGtT]?)(i?[bB])?", value.strip())

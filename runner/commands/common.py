@@ -15,7 +15,7 @@ from typing import TextIO
 
 from runner.definitions.permissions import policy_for
 from runner.diagnostics import Diagnostic
-from runner.durations import parse_duration
+from runner.durations import parse_duration, rough_duration
 from runner.errors import UsageError
 from runner.jobtypes import JobTypeRegistry, default_registry
 from runner.logconfig import get_logger
@@ -145,15 +145,8 @@ def age(at: datetime | None, now: datetime) -> str:
     if at is None:
         return "-"
     seconds = int((now - at).total_seconds())
-    words = _span(abs(seconds))
+    words = rough_duration(timedelta(seconds=seconds))
     return f"{words} ago" if seconds >= 0 else f"in {words}"
-
-
-def _span(seconds: int) -> str:
-    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 def duration_arg(text: str) -> timedelta:

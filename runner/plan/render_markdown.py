@@ -150,9 +150,10 @@ def _summary(diff: PlanDiff) -> str:
         f"{len(diff.renamed)} renamed",
         f"{len(diff.changed)} changed",
         f"{periods} time period(s) changed",
-        f"{len(diff.starting)} start right after the merge",
-        "lints clean" if diff.is_valid else f"**{len(diff.errors)} lint error(s)**",
     ]
+    if diff.starting:  # "0 start right after the merge" read oddly; none is said by omission
+        parts.append(f"{len(diff.starting)} start right after the merge")
+    parts.append("lints clean" if diff.is_valid else f"**{len(diff.errors)} lint error(s)**")
     return " · ".join(parts)
 
 

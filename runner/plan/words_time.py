@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from runner.diagnostics import Diagnostic
-from runner.durations import format_duration
+from runner.durations import format_duration, rough_duration
 from runner.plan.model import PlanContext, Segment
 
 
@@ -34,11 +34,12 @@ def stretch(segment: Segment) -> str:
 
 
 def since(at: datetime, now: datetime) -> str:
-    """`now`, `for 7m` (due since), or `in 3h` for a future instant."""
+    """`now`, `for 7m` (due since), or `in 3h` for a future instant, rounded down to the
+    largest unit (`for 5d`, not `for 5d7h47m25s`)."""
     seconds = int((now - at).total_seconds())
     if seconds == 0:
         return "now"
-    words = format_duration(timedelta(seconds=abs(seconds)))
+    words = rough_duration(timedelta(seconds=seconds))  # as `status` writes due times
     return f"for {words}" if seconds > 0 else f"in {words}"
 
 

@@ -127,6 +127,32 @@ def test_json_document_has_the_documented_keys() -> None:
     ]
 
 
+def test_due_times_are_rounded_as_status_writes_them() -> None:
+    """A start's due time reads `due for 5d` in Markdown and text, as `status` writes ages (it
+    read `due for 5d7h47m25s`); a future one `in 3h`."""
+    overdue = NOW - timedelta(days=5, hours=7, minutes=47, seconds=25)
+    later = NOW + timedelta(hours=3, minutes=59, seconds=59)
+    starts = [
+        Start("sync", "newly due", "interval 1w -> 1h", overdue),
+        Start("b", "new", "", later),
+    ]
+    diff = PlanDiff(now=NOW, changed=[JobChange("sync", "d.yaml", 7, (INTERVAL,))], starting=starts)
+    markdown = render("markdown", diff, CONTEXT)
+    assert "| `sync` | newly due | interval 1w → 1h | due for 5d |" in markdown
+    assert "| due in 3h |" in markdown
+    assert "(due for 5d)" in render("text", diff, CONTEXT)
+
+
+def test_markdown_summary_counts_starts_only_when_there_are_some() -> None:
+    """The summary line names the starts right after the merge when there are any, and says
+    nothing of them otherwise (it read `0 start right after the merge`)."""
+    change = JobChange("sync", "d.yaml", 7, (INTERVAL,))
+    quiet = render("markdown", PlanDiff(now=NOW, changed=[change]), CONTEXT)
+    assert "0 added · 0 removed · 0 renamed · 1 changed · 0 time period(s) changed · lints" in quiet
+    assert "start right after the merge" not in quiet
+    assert "· 1 start right after the merge ·" in render("markdown", sample(), CONTEXT)
+
+
 def test_no_changes_says_so() -> None:
     """An empty plan says there is nothing to review, in text and Markdown."""
     empty = PlanDiff(now=NOW)
