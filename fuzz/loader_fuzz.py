@@ -4,7 +4,8 @@
     python fuzz/loader_fuzz.py -max_total_time=60 [CORPUS_DIR]
 
 Each input must finish within a second (`-timeout=1` is the default here); a checker bug
-reported as an `internal` diagnostic counts as a crash. See README "Fuzzing and soak testing".
+reported as an `internal` diagnostic counts as a crash. See docs/testing.md "Fuzzing and fault
+injection".
 """
 
 from __future__ import annotations
