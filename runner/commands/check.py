@@ -51,7 +51,7 @@ def _count(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `check`; the README's "Monitoring with Icinga" explains each."""
+    """Options of `check`; docs/monitoring.md "Options" explains each."""
     parser.add_argument("--job", metavar="NAME", help="check this job only")
     parser.add_argument(
         "--mode",

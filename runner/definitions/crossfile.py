@@ -86,7 +86,7 @@ def _hint(name: str, periods: Mapping[str, Document]) -> str:
     if not periods:
         return (
             "no time periods are defined in this tree; add a `kind: TimePeriod` document "
-            f"named {name!r} (README: Time periods), or remove the reference"
+            f"named {name!r} (docs/timeperiods.md), or remove the reference"
         )
     return did_you_mean(name, periods) or f"define it or use one of: {', '.join(sorted(periods))}"
 

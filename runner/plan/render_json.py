@@ -1,4 +1,4 @@
-"""`plan --format json`: one stable JSON object (documented in the README).
+"""`plan --format json`: one stable JSON object (documented in docs/plan.md "JSON output").
 
 Instants are ISO 8601 in UTC with seconds; durations are seconds (numbers) plus the same in
 words; file paths are relative to the git top level (`path`) and to the definitions
