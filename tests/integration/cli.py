@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "SYSTEMROOT")
 
@@ -40,3 +44,15 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def json_stdout(done: subprocess.CompletedProcess[str]) -> Any:
+    """The command's stdout parsed as JSON; when it is not JSON (the command failed, or crashed
+    with a traceback), the test fails showing the exit code and stderr, not a JSONDecodeError."""
+    try:
+        return json.loads(done.stdout)
+    except ValueError:
+        pytest.fail(
+            f"exit {done.returncode}; stdout is not JSON: {done.stdout[:500]!r}\n"
+            f"stderr:\n{done.stderr}"
+        )

@@ -13,7 +13,7 @@ import pytest
 
 from tests.gitrepo import GIT_ENV, GitRepo
 from tests.httpserver import Server, serve
-from tests.integration.cli import run_cli
+from tests.integration.cli import json_stdout, run_cli
 from tests.integration.daemonproc import DaemonProcess, event
 
 COMMAND = "kind: Job\nname: {name}\ntype: command\ninterval: 1h\nsettings: {{argv: [/bin/true]}}\n"
@@ -34,7 +34,7 @@ def test_schema_prints_each_type() -> None:
     for name in ("http", "housekeeping", "git-sync"):
         done = run_cli("schema", name)
         assert done.returncode == 0, done.stderr
-        assert json.loads(done.stdout)["title"] == f"{name} job settings"
+        assert json_stdout(done)["title"] == f"{name} job settings"
 
 
 def test_lint_refuses_a_literal_credential(tmp_path: Path) -> None:

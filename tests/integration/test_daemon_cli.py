@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.gitrepo import GitRepo
-from tests.integration.cli import cli_environment, run_cli
+from tests.integration.cli import cli_environment, json_stdout, run_cli
 from tests.integration.daemonproc import DaemonProcess, event
 from tests.integration.test_run_cli import job
 
@@ -127,7 +127,7 @@ def test_status_shows_a_job_waiting_behind_the_running_one(
         state_file=daemon.state,
     )
     assert shown.returncode == 0, shown.stderr
-    document = json.loads(shown.stdout)
+    document = json_stdout(shown)
     rows = {row["job"]: row for row in document["jobs"]}
     assert rows["zz"]["waiting_behind"] == "aa-long"
     assert rows["zz"]["why"].startswith("waiting behind aa-long for ")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.gitrepo import GitRepo
-from tests.integration.cli import run_cli
+from tests.integration.cli import json_stdout, run_cli
 from tests.integration.daemonproc import DaemonProcess, event
 from tests.integration.test_run_cli import job
 
@@ -98,7 +98,7 @@ def test_failing_hook_never_changes_the_jobs_result(git_repo: GitRepo, tmp_path:
     assert failed[0]["exit_code"] == 1
     jobs = str(git_repo.path / "jobs")
     status = run_cli("--jobs-dir", jobs, "status", "--format", "json", state_file=state)
-    results = {row["job"]: row["last_result"] for row in json.loads(status.stdout)["jobs"]}
+    results = {row["job"]: row["last_result"] for row in json_stdout(status)["jobs"]}
     assert results == {"bad": "failure", "ok": "success"}
 
 

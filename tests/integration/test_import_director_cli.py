@@ -3,14 +3,13 @@ with the `director` plugin discoverable, run an imported job against a fake icin
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.integration.cli import run_cli
+from tests.integration.cli import json_stdout, run_cli
 
 REPO = Path(__file__).parents[2]
 FIXTURE = REPO / "tests/fixtures/director-basket.json"
@@ -53,7 +52,7 @@ def test_import_then_lint_is_clean(tmp_path: Path, plugin_path: str) -> None:
     assert "across midnight" in stderr
     linted = run_cli("lint", str(out), "--format", "json", env={"PYTHONPATH": plugin_path})
     assert linted.returncode == 0, linted.stdout
-    report = json.loads(linted.stdout)
+    report = json_stdout(linted)
     assert (report["valid"], report["jobs"], report["timeperiods"]) == (True, 12, 8)
 
 
@@ -61,7 +60,7 @@ def test_schema_of_the_plugin_type(plugin_path: str) -> None:
     """`jobrunner schema director` prints the installed plugin's settings schema."""
     done = run_cli("schema", "director", env={"PYTHONPATH": plugin_path})
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["title"] == "director job settings"
+    assert json_stdout(done)["title"] == "director job settings"
 
 
 def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from runner.cli import main
 from tests.gitrepo import GitRepo
-from tests.integration.cli import run_cli
+from tests.integration.cli import json_stdout, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "jobs.d"
@@ -32,7 +31,7 @@ def test_mistakes_exit_1_in_every_format() -> None:
         done = run_cli("lint", str(TWENTY), "--format", fmt)
         assert done.returncode == 1, (fmt, done.stderr)
         assert done.stderr == ""
-    data = json.loads(run_cli("lint", str(TWENTY), "--format", "json").stdout)
+    data = json_stdout(run_cli("lint", str(TWENTY), "--format", "json"))
     assert data["valid"] is False
     assert len(data["errors"]) == 21
 
@@ -77,7 +76,7 @@ def test_github_paths_are_relative_to_the_git_top_level(git_repo: GitRepo) -> No
     assert done.stdout.startswith(
         "::error file=ops/jobs.d/bad.yaml,line=6,col=1,title=jobrunner lint (unknown-key)::"
     )
-    sarif = json.loads(run_cli("lint", "ops/jobs.d", "--format", "sarif", cwd=git_repo.path).stdout)
+    sarif = json_stdout(run_cli("lint", "ops/jobs.d", "--format", "sarif", cwd=git_repo.path))
     location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "ops/jobs.d/bad.yaml"
 
@@ -87,7 +86,7 @@ def test_schema_prints_json(name: str) -> None:
     """`jobrunner schema NAME` prints a Draft 2020-12 schema."""
     done = run_cli("schema", name)
     assert done.returncode == 0
-    assert json.loads(done.stdout)["$schema"].endswith("2020-12/schema")
+    assert json_stdout(done)["$schema"].endswith("2020-12/schema")
 
 
 def test_schema_unknown_name_and_list() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.gitrepo import GitRepo
-from tests.integration.cli import run_cli
+from tests.integration.cli import json_stdout, run_cli
 from tests.integration.daemonproc import WAIT_S, DaemonProcess, event
 from tests.integration.test_run_cli import job
 from tests.unit.test_metrics_promtext import Family, parse
@@ -74,7 +74,7 @@ def test_unwritable_metrics_path_is_logged_and_jobs_still_run(
     assert warnings[0]["path"] == str(metrics)
     assert f"create {metrics.parent}" in warnings[0]["hint"]
     status = run_cli("--jobs-dir", jobs, "status", "--format", "json", state_file=state)
-    results = {row["job"]: row["last_result"] for row in json.loads(status.stdout)["jobs"]}
+    results = {row["job"]: row["last_result"] for row in json_stdout(status)["jobs"]}
     assert results == {"bad": "failure", "ok": "success"}
 
 

@@ -4,7 +4,6 @@ can change, name the file and the fix, and run them with `--allow-insecure-permi
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import stat
@@ -16,7 +15,7 @@ import pytest
 
 from runner.definitions.permissions import UNTRUSTED_GIT
 from tests.gitrepo import GitRepo
-from tests.integration.cli import cli_environment, run_cli
+from tests.integration.cli import cli_environment, json_stdout, run_cli
 from tests.integration.daemonproc import DaemonProcess, event
 from tests.integration.test_run_cli import job
 
@@ -93,7 +92,7 @@ def test_group_writable_runs_with_a_warning_in_lint(tmp_path: Path) -> None:
     assert _run(tmp_path / "jobs", tmp_path, "run").returncode == 0
     done = _run(tmp_path / "jobs", tmp_path, "lint", "--format", "json")
     assert done.returncode == 0, done.stdout
-    report = json.loads(done.stdout)
+    report = json_stdout(done)
     assert [w["code"] for w in report["warnings"]] == ["group-writable"]
 
 
@@ -103,7 +102,7 @@ def test_lint_warns_but_never_fails_on_permissions(tmp_path: Path) -> None:
     _tree(tmp_path / "jobs").chmod(0o646)
     done = _run(tmp_path / "jobs", tmp_path, "lint", "--format", "json")
     assert done.returncode == 0
-    report = json.loads(done.stdout)
+    report = json_stdout(done)
     assert report["valid"] is True
     assert [(w["file"], w["code"]) for w in report["warnings"]] == [
         ("a.yaml", "insecure-permissions")
@@ -117,7 +116,7 @@ def test_examples_have_no_permission_findings() -> None:
     """The shipped examples lint clean with the permission check on (as this checkout is)."""
     examples = Path(__file__).resolve().parents[2] / "examples" / "jobs.d"
     done = run_cli("lint", str(examples), "--format", "json")
-    codes = {w["code"] for w in json.loads(done.stdout)["warnings"]}
+    codes = {w["code"] for w in json_stdout(done)["warnings"]}
     assert not codes & {"insecure-permissions", "insecure-owner", "group-writable"}
 
 

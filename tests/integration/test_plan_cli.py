@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.gitrepo import GIT_ENV, GitRepo
-from tests.integration.cli import run_cli
+from tests.integration.cli import json_stdout, run_cli
 
 PERIOD = """kind: TimePeriod
 name: office
@@ -37,7 +37,7 @@ def plan_json(repo: Path, *args: str) -> dict[str, Any]:
     """`plan --format json` parsed; it must exit 0."""
     done = plan(repo, "--format", "json", *args)
     assert done.returncode == 0, done.stderr
-    document: dict[str, Any] = json.loads(done.stdout)
+    document: dict[str, Any] = json_stdout(done)
     return document
 
 
@@ -181,16 +181,16 @@ def test_base_defaults_to_merge_bases_from_ci_variables(git_repo: GitRepo, tmp_p
     work = clone(git_repo.path, tmp_path / "work")
     subprocess.run(["git", "-C", str(work), "checkout", "-q", "feature"], check=True)
     github = plan(work, "--jobs-dir", "jobs.d", "--format", "json", env={"GITHUB_BASE_REF": "main"})
-    data = json.loads(github.stdout)
+    data = json_stdout(github)
     assert (data["base"]["label"], data["base"]["commit"]) == ("merge base with origin/main", base)
     assert [c["name"] for c in data["jobs"]["changed"]] == ["a"]
     assert data["jobs"]["removed"] == []  # `later` came to main after the branch: not ours
     gitlab = plan(work, "--jobs-dir", "jobs.d", "--format", "json",
                   env={"CI_MERGE_REQUEST_DIFF_BASE_SHA": base})  # fmt: skip
-    assert json.loads(gitlab.stdout)["base"]["commit"] == base
+    assert json_stdout(gitlab)["base"]["commit"] == base
     default = plan(work, "--jobs-dir", "jobs.d", "--format", "json")
-    assert json.loads(default.stdout)["base"]["label"] == "merge base with origin/HEAD"
-    assert json.loads(default.stdout)["base"]["commit"] == base
+    assert json_stdout(default)["base"]["label"] == "merge base with origin/HEAD"
+    assert json_stdout(default)["base"]["commit"] == base
 
 
 def test_usage_errors_exit_2(git_repo: GitRepo, tmp_path: Path) -> None:
@@ -228,7 +228,7 @@ def test_new_definitions_directory_and_state_file(git_repo: GitRepo, tmp_path: P
     head = git_repo.commit("every 5m")
     done = run_cli("plan", "--jobs-dir", "jobs.d", "--base", middle, "--head", head,
                    "--format", "json", cwd=git_repo.path, state_file=state)  # fmt: skip
-    data = json.loads(done.stdout)
+    data = json_stdout(done)
     assert data["state_file"] == str(state)
     assert [(s["name"], s["reason"], s["why"]) for s in data["starting"]] == [
         ("a", "newly due", "interval 1h -> 5m")

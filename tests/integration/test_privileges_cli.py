@@ -4,14 +4,13 @@ root is refused where it would run jobs by accident."""
 
 from __future__ import annotations
 
-import json
 import os
 import pwd
 from pathlib import Path
 
 import pytest
 
-from tests.integration.cli import run_cli
+from tests.integration.cli import json_stdout, run_cli
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0, reason="switching users (and chown) needs a runner started as root"
@@ -75,11 +74,11 @@ def test_unknown_user_is_a_failure_without_exit_code(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "who failure (no exit code)" in done.stderr
     assert "user 'no-such-user-x' does not exist on this host" in done.stderr
-    status = json.loads(_run(tmp_path, "status", "--format", "json").stdout)
+    status = json_stdout(_run(tmp_path, "status", "--format", "json"))
     [row] = status["jobs"]
     assert row["last_exit_code"] is None
     assert "no-such-user-x" in row["last_error"]
-    lint = json.loads(_run(tmp_path, "lint", "--format", "json").stdout)
+    lint = json_stdout(_run(tmp_path, "lint", "--format", "json"))
     assert lint["valid"] is True
     [warning] = [w for w in lint["warnings"] if "no-such-user-x" in w["message"]]
     assert (warning["file"], warning["line"], warning["column"]) == ("who.yaml", 7, 9)

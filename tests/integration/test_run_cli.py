@@ -3,7 +3,6 @@ subprocess against temporary git repositories (SPEC §3, §4)."""
 
 from __future__ import annotations
 
-import json
 import os
 import select
 import signal
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.gitrepo import GitRepo
-from tests.integration.cli import cli_environment, run_cli
+from tests.integration.cli import cli_environment, json_stdout, run_cli
 
 JOB = """\
 kind: Job
@@ -63,7 +62,7 @@ def test_status_shows_results_and_revision(repo: GitRepo, tmp_path: Path) -> Non
     jobrunner(repo, tmp_path, "run")
     done = jobrunner(repo, tmp_path, "status", "--format", "json")
     assert done.returncode == 0, done.stderr
-    document = json.loads(done.stdout)
+    document = json_stdout(done)
     results = {row["job"]: row["last_result"] for row in document["jobs"]}
     assert results == {"bad": "failure", "ok": "success"}
     assert document["state_file"].endswith("state.json")
@@ -92,7 +91,7 @@ def test_run_job_ignores_schedule_and_records(repo: GitRepo, tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "ok: success" in done.stdout
     history = jobrunner(repo, tmp_path, "history", "ok", "--format", "json")
-    runs = json.loads(history.stdout)
+    runs = json_stdout(history)
     assert [r["result"] for r in runs] == ["success", "success"]
     output = jobrunner(repo, tmp_path, "history", "--output", runs[0]["run_id"])
     assert output.stdout.strip() == "hello"
@@ -128,7 +127,7 @@ def test_command_not_found_is_recorded_and_the_pass_goes_on(
     done = jobrunner(git_repo, tmp_path, "run")
     assert done.returncode == 1
     assert "a-missing failure (no exit code)" in done.stderr
-    status = json.loads(jobrunner(git_repo, tmp_path, "status", "--format", "json").stdout)
+    status = json_stdout(jobrunner(git_repo, tmp_path, "status", "--format", "json"))
     rows = {row["job"]: row for row in status["jobs"]}
     assert rows["a-missing"]["last_exit_code"] is None
     assert rows["b-fine"]["last_result"] == "success"
@@ -144,7 +143,7 @@ def test_invalid_definitions_run_the_last_clean_revision(repo: GitRepo, tmp_path
     passed = jobrunner(repo, tmp_path, "run")
     assert passed.returncode == 2
     assert "intervall" in passed.stderr
-    status = json.loads(jobrunner(repo, tmp_path, "status", "--format", "json").stdout)
+    status = json_stdout(jobrunner(repo, tmp_path, "status", "--format", "json"))
     assert status["degraded"] is True
     assert status["revision"] == clean
     rows = {row["job"]: row for row in status["jobs"]}
@@ -262,7 +261,7 @@ def test_status_tells_a_dead_runners_run_from_a_running_one(repo: GitRepo, tmp_p
     )
     try:
         assert _read_fifo(fifo, timeout=30) == "started\n"
-        running = json.loads(jobrunner(repo, tmp_path, "status", "--format", "json").stdout)
+        running = json_stdout(jobrunner(repo, tmp_path, "status", "--format", "json"))
         slow = next(row for row in running["jobs"] if row["job"] == "slow")
         assert (slow["running"], slow["unfinished"]) == (True, False)
     finally:

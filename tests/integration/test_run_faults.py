@@ -21,7 +21,7 @@ from runner.output import DEFAULT_CAP
 from runner.state import load_state
 from runner.state.recovery import is_group_alive
 from tests.gitrepo import GitRepo
-from tests.integration.cli import cli_environment, run_cli
+from tests.integration.cli import cli_environment, json_stdout, run_cli
 
 GIB = 1 << 30
 MAX_RUNNER_RSS_MIB = 100
@@ -63,7 +63,7 @@ def test_job_printing_a_gigabyte_is_capped_and_costs_no_memory(
     (output,) = (state.parent / "runs" / "loud").glob("*.log")
     assert output.stat().st_size < DEFAULT_CAP + 1024
     history = run_cli("history", "loud", "--format", "json", state_file=state)
-    (run,) = json.loads(history.stdout)
+    (run,) = json_stdout(history)
     assert run["result"] == "success"
     assert run["output_bytes"] == GIB
     printed = run_cli("history", "--output", run["run_id"], state_file=state).stdout

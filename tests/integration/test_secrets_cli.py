@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.gitrepo import GitRepo
-from tests.integration.cli import run_cli
+from tests.integration.cli import json_stdout, run_cli
 from tests.integration.daemonproc import DaemonProcess, event
 
 TOKEN = "tok-8c1f6e0a5b77"
@@ -100,7 +100,7 @@ def test_secrets_appear_nowhere_but_in_the_jobs_own_output(repo: GitRepo, tmp_pa
         shown = _cli(repo, tmp_path, *command)
         assert shown.returncode == 0, shown.stderr
         _assert_clean(" ".join(command), shown.stdout + shown.stderr)
-    status = json.loads(_cli(repo, tmp_path, "status", "--format", "json").stdout)
+    status = json_stdout(_cli(repo, tmp_path, "status", "--format", "json"))
     leaky = next(row for row in status["jobs"] if row["job"] == "leaky")
     assert "***" in leaky["last_error"]
     for command in (("check", "--mode", "cron"), ("check", "--mode", "cron", "--job", "leaky")):
