@@ -7,7 +7,6 @@ Global options work before or after the command (`jobrunner --jobs-dir X lint` a
 from __future__ import annotations
 
 import argparse
-import grp
 import os
 import sys
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from runner import __version__
 from runner.errors import JobrunnerError
 from runner.exitcodes import ExitCode
 from runner.options import GlobalOptions
+from runner.platform import refusal
 from runner.state import location
 
 
@@ -164,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(words)
     except SystemExit as exc:
         raise SystemExit(_usage_exit(words, exc.code)) from None
+    refused = refusal(args._module.NAME)
+    if refused is not None:  # a Windows or macOS CI runner: one line, not a traceback
+        print(f"jobrunner: {refused}", file=sys.stderr)
+        return int(ExitCode.USAGE)
     # Every command reads /etc/jobrunner/jobrunner.env (SPEC §5); the environment wins.
     _apply_env_file(bool(args.allow_insecure_permissions))
     options = GlobalOptions.from_values(
@@ -202,6 +206,8 @@ def permission_message(exc: PermissionError, options: GlobalOptions) -> str:
     if path is None or not path.is_relative_to(state_dir):
         what = path or "a file jobrunner needs"
         return f"permission denied: {what}; run this as a user who may access it"
+    import grp
+
     group = "the runner's group"
     for parent in path.parents:
         try:

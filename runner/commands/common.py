@@ -20,6 +20,7 @@ from runner.errors import UsageError
 from runner.jobtypes import JobTypeRegistry, default_registry
 from runner.logconfig import get_logger
 from runner.options import GlobalOptions
+from runner.platform import effective_uid
 from runner.session import Loaded, load
 from runner.state import (
     StateData,
@@ -46,7 +47,7 @@ def refuse_root_by_accident(path: Path) -> None:
     `runner.privileges.root_refusal`. Called by `run`, `run-job` and the daemon."""
     from runner.privileges import root_refusal
 
-    if os.name != "posix" or os.geteuid() != 0:
+    if effective_uid() != 0:
         return
     try:
         owner: int | None = path.parent.stat().st_uid

@@ -34,6 +34,7 @@ from runner.definitions.walker import IGNORE_FILE, is_definition_path, walk
 from runner.diagnostics import Diagnostic, Severity, errors
 from runner.jobtypes import JobTypeRegistry, default_registry
 from runner.model import Definitions, TimePeriodDef
+from runner.platform import has_accounts
 
 PARALLEL_FILES = 400
 """From this many files on, the per-file stage runs in a process pool."""
@@ -114,7 +115,7 @@ def load_definitions(
     result = _load(
         walked.files, root, timezone, registry, walked.diagnostics, cache=cache, secrets=secrets
     )
-    if permissions is None or os.name != "posix":  # no owners or modes elsewhere
+    if permissions is None or not has_accounts():  # no owners or modes (Windows)
         return result
     from runner.definitions.permscan import program_paths, scan_permissions
 

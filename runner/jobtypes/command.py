@@ -16,6 +16,7 @@ from typing import Any
 
 from runner.jobtypes.base import LaunchContext, LaunchError, LaunchSpec, SettingsProblem
 from runner.model import JobDef
+from runner.platform import has_accounts
 from runner.privileges import Identity, PrivilegeError, SystemAccountDatabase, resolve_identity
 
 REFERENCE_FORMS = (
@@ -241,8 +242,9 @@ def _identity(job: JobDef) -> Identity | None:
 
 def unknown_accounts(settings: Mapping[str, Any]) -> list[SettingsProblem]:
     """Warnings for a `user:` / `group:` that does not exist on this host (lint may run
-    elsewhere than the runner, so this is never an error)."""
-    if os.name != "posix":
+    elsewhere than the runner, so this is never an error); none where there are no POSIX
+    accounts to ask (Windows)."""
+    if not has_accounts():
         return []
     accounts = SystemAccountDatabase()
     problems = []

@@ -8,11 +8,11 @@ Order: `--state-file`, else `JOBRUNNER_STATE_FILE`, else the variables in
 
 from __future__ import annotations
 
-import os
-import pwd
 import stat
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+
+from runner.platform import effective_uid, has_accounts
 
 ENV_FILE = Path("/etc/jobrunner/jobrunner.env")
 ROOT_STATE = Path("/var/lib/jobrunner/state.json")
@@ -23,8 +23,11 @@ def env_file_problem(path: Path = ENV_FILE, euid: int | None = None) -> str | No
     """Why the env file may not be trusted, or None: it or its directory is owned by a user
     who is neither root nor this process's user, or is world-writable (a directory with the
     sticky bit excepted). Whoever can write it sets variables for every command on the host
-    (`JOBRUNNER_JOBS_DIR`, `LD_PRELOAD` for every job), as with an unsafe crontab."""
-    user = os.geteuid() if euid is None else euid
+    (`JOBRUNNER_JOBS_DIR`, `LD_PRELOAD` for every job), as with an unsafe crontab. Where
+    files have no POSIX owners (Windows) there is nothing to judge: the file is not read."""
+    user = effective_uid() if euid is None else euid
+    if user is None:
+        return None
     for target in (path, path.parent):
         try:
             info = target.stat()
@@ -40,6 +43,8 @@ def env_file_problem(path: Path = ENV_FILE, euid: int | None = None) -> str | No
 
 def _user_name(uid: int) -> str:
     """`name (uid N)`, or `uid N` for an unknown user."""
+    import pwd
+
     try:
         return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
     except KeyError:
@@ -61,8 +66,11 @@ def read_env_file(path: Path = ENV_FILE, *, allow_insecure: bool = False) -> dic
     so does a file that `env_file_problem` finds unsafe, unless `allow_insecure`.
 
     Blank lines and lines starting with `#` or `;` are skipped, `export ` is allowed, and a
-    value in matching single or double quotes loses them.
+    value in matching single or double quotes loses them. Where files have no POSIX owners
+    (Windows) it is not read: it belongs to a Linux service, and its owner cannot be judged.
     """
+    if not has_accounts():
+        return {}
     if not allow_insecure and env_file_problem(path) is not None:
         return {}
     try:
@@ -115,7 +123,7 @@ def resolve_state_path(
     if state_directory:
         first = state_directory.split(":")[0]
         return Path(first) / "state.json", "$STATE_DIRECTORY (systemd StateDirectory=)"
-    return _default_path(environ, os.geteuid() if euid is None else euid)
+    return _default_path(environ, effective_uid() if euid is None else euid)
 
 
 def _allowed(environ: Mapping[str, str]) -> bool:
@@ -124,7 +132,7 @@ def _allowed(environ: Mapping[str, str]) -> bool:
     return value in ("1", "true", "yes")
 
 
-def _default_path(environ: Mapping[str, str], euid: int) -> tuple[Path, str]:
+def _default_path(environ: Mapping[str, str], euid: int | None) -> tuple[Path, str]:
     """The default when nothing names the state: root's, else the XDG state directory."""
     if euid == 0:
         return ROOT_STATE, "the default for root"

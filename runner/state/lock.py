@@ -6,12 +6,17 @@ second process would get a lock on it. The descriptor is close-on-exec, so jobs 
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import os
 from pathlib import Path
 
 from runner.state.errors import StateLockedError
 from runner.state.files import FILE_MODE, not_writable
+
+# At import, not in `acquire`: a process may lose the right to read the stdlib later. On
+# Windows only readers (plan) import this module; `run` and `run-job` are refused there.
+with contextlib.suppress(ImportError):
+    import fcntl
 
 
 class StateLock:

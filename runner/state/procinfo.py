@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 import time
+from functools import cache
 from pathlib import Path
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
+
+
+@cache
+def clock_ticks() -> int:
+    """Clock ticks per second (`SC_CLK_TCK`), asked once, on first use: `os.sysconf` is
+    POSIX-only, and this module is imported by commands that also run on Windows."""
+    return os.sysconf("SC_CLK_TCK")
 
 
 def current_boot_id(path: Path = BOOT_ID_PATH) -> str | None:
@@ -26,7 +32,7 @@ def boot_clock_ticks() -> int:
     reading /proc (which waits for the child's exec to finish). Used only to recognise a
     process later, never for scheduling, hence not through `runner.clock`.
     """
-    return int(time.clock_gettime(time.CLOCK_BOOTTIME) * CLOCK_TICKS)
+    return int(time.clock_gettime(time.CLOCK_BOOTTIME) * clock_ticks())
 
 
 def process_start_ticks(pid: int) -> int | None:

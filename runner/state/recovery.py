@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from runner import clock
-from runner.state.procinfo import CLOCK_TICKS, live_group_members, process_start_ticks
+from runner.state.procinfo import clock_ticks, live_group_members, process_start_ticks
 from runner.state.records import OpenAttempt
 from runner.state.store import StateStore
 
@@ -84,7 +84,7 @@ def _is_recycled(pgid: int, recorded: int | None) -> bool:
     actual = process_start_ticks(pgid)
     if actual is None or recorded is None:
         return False  # the leader is gone; members left in its group keep the id reserved
-    return abs(recorded - actual) > START_TOLERANCE_S * CLOCK_TICKS
+    return abs(recorded - actual) > START_TOLERANCE_S * clock_ticks()
 
 
 def is_group_alive(pgid: int) -> bool:
