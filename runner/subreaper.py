@@ -16,6 +16,7 @@ import os
 import select
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,20 +81,22 @@ def kill_escaped(job_group: int) -> list[Escaped]:
 
 
 def _children() -> list[int]:
-    """This process's children (all threads'), from /proc."""
+    """This process's children, from /proc: those of the main thread (where orphans are
+    re-parented) and of the calling thread (which started the job)."""
+    pid, tid = os.getpid(), threading.get_native_id()
     pids: list[int] = []
-    try:
-        tasks = list(Path("/proc/self/task").iterdir())
-    except OSError:
-        return pids
-    if not tasks or not (tasks[0] / "children").exists():
-        return _children_by_scan()
-    for task in tasks:
+    for task in {pid, tid}:
         try:
-            pids.extend(int(word) for word in (task / "children").read_text().split())
+            pids.extend(int(word) for word in _read(f"/proc/{pid}/task/{task}/children").split())
+        except FileNotFoundError:
+            return _children_by_scan()  # a kernel without CONFIG_PROC_CHILDREN
         except (OSError, ValueError):
             continue
     return sorted(set(pids))
+
+
+def _read(path: str) -> str:
+    return Path(path).read_text(encoding="ascii")
 
 
 def _children_by_scan() -> list[int]:
