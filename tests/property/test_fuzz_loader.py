@@ -157,10 +157,12 @@ ADVERSARIAL = {
 
 @pytest.mark.parametrize("content", ADVERSARIAL.values(), ids=list(ADVERSARIAL))
 def test_adversarial_file_gives_diagnostics_within_a_second(content: bytes) -> None:
-    """Each known-nasty shape (bombs, depth, huge numbers, long lines) is refused quickly."""
-    start = time.perf_counter()
+    """Each known-nasty shape (bombs, depth, huge numbers, long lines) is refused within a
+    second of CPU time (CPU, not wall-clock: a loaded machine must not fail it, a blow-up
+    still does)."""
+    start = time.process_time()
     result = load(content)
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     assert_only_diagnostics(result)
     assert seconds < 1.0, f"{seconds:.2f}s"
 

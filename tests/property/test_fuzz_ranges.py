@@ -118,10 +118,11 @@ ADVERSARIAL = {
 
 @pytest.mark.parametrize(("key", "value"), ADVERSARIAL.values(), ids=list(ADVERSARIAL))
 def test_adversarial_entry_within_a_second(key: str, value: str) -> None:
-    """Known-nasty entries (huge numbers, thousands of parts) are answered quickly."""
-    start = time.perf_counter()
+    """Known-nasty entries (huge numbers, thousands of parts) are answered within a second of
+    CPU time (CPU, not wall-clock: a loaded machine must not fail it, a blow-up still does)."""
+    start = time.process_time()
     assert_consistent(key, value)
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     assert seconds < 1.0, f"{seconds:.2f}s"
 
 

@@ -207,8 +207,10 @@ ADVERSARIAL = {
 def test_adversarial_state_files_within_a_second(
     snapshot: bytes | None, journal: bytes | None
 ) -> None:
-    """Known-nasty state files are read, and opened and rewritten, quickly and without a crash."""
-    start = time.perf_counter()
+    """Known-nasty state files are read, and opened and rewritten, without a crash and within a
+    second of CPU time (CPU, not wall-clock: a loaded machine must not fail it, a blow-up
+    still does)."""
+    start = time.process_time()
     with state_files(snapshot, journal) as path:
         read(path)
         try:
@@ -219,5 +221,5 @@ def test_adversarial_state_files_within_a_second(
             data, warnings = load_state(path)
             assert warnings == []
             assert isinstance(data, StateData)
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     assert seconds < 1.0, f"{seconds:.2f}s"
