@@ -15,7 +15,7 @@ from types import ModuleType
 
 from runner import __version__
 from runner.errors import JobrunnerError
-from runner.exitcodes import ExitCode
+from runner.exitcodes import CheckState, ExitCode
 from runner.options import GlobalOptions
 from runner.platform import refusal
 from runner.state import location
@@ -157,6 +157,15 @@ def _apply_env_file(allow_flag: bool) -> None:
     location.apply_env_file(os.environ, path, allow_insecure=True)
 
 
+def _refuse(command: str, why: str) -> int:
+    """A command this platform cannot run: one line; `check` answers as a plugin (UNKNOWN)."""
+    if command == "check":
+        print(f"JOBRUNNER UNKNOWN - {why}")
+        return int(CheckState.UNKNOWN)
+    print(f"jobrunner: {why}", file=sys.stderr)
+    return int(ExitCode.USAGE)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `jobrunner` console script; returns the exit code."""
     words = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
@@ -166,8 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(_usage_exit(words, exc.code)) from None
     refused = refusal(args._module.NAME)
     if refused is not None:  # a Windows or macOS CI runner: one line, not a traceback
-        print(f"jobrunner: {refused}", file=sys.stderr)
-        return int(ExitCode.USAGE)
+        return _refuse(args._module.NAME, refused)
     # Every command reads /etc/jobrunner/jobrunner.env (SPEC §5); the environment wins.
     _apply_env_file(bool(args.allow_insecure_permissions))
     options = GlobalOptions.from_values(

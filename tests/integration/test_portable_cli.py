@@ -204,6 +204,9 @@ def test_the_commands_that_run_jobs_refuse_with_one_line(tmp_path: Path) -> None
         assert done.returncode == 2, (args, done.stderr)
         assert done.stdout == ""
         assert done.stderr == f"jobrunner: `jobrunner {args[0]}` {REFUSAL}\n"
+    done = without_posix("check", state_file=tmp_path / "state.json")
+    assert done.returncode == 3, done.stderr  # a monitoring plugin says UNKNOWN
+    assert done.stdout == f"JOBRUNNER UNKNOWN - `jobrunner check` {REFUSAL}\n"
     assert not (tmp_path / "state.json").exists()
 
 
