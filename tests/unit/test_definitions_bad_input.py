@@ -17,10 +17,11 @@ BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".jo
 
 
 def load_one(content: bytes, name: str = "bad.yaml") -> tuple[LoadResult, float]:
-    """Load a one-file tree; also return the seconds it took."""
-    start = time.perf_counter()
+    """Load a one-file tree; also return the CPU seconds it took (CPU, not wall-clock: a loaded
+    machine must not fail a "quickly" check, a blow-up still does)."""
+    start = time.process_time()
     result = load_from_files({name: content}, root=Path("/defs"), timezone="UTC")
-    return result, time.perf_counter() - start
+    return result, time.process_time() - start
 
 
 def only(result: LoadResult) -> Diagnostic:
