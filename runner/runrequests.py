@@ -79,6 +79,12 @@ def pending(state_dir: Path) -> list[PendingRequest]:
     found = []
     for name in names:
         request_id = name.removesuffix(REQUEST_SUFFIX)
+        if (directory / f"{request_id}{RESULT_SUFFIX}").exists():
+            # answered by a daemon of an older version that wrote the result first and
+            # stopped before removing the request: done, not to be run again
+            with contextlib.suppress(FileNotFoundError):
+                (directory / name).unlink()
+            continue
         document = read_json(directory / name)
         job = document.get("job") if document else None
         if document is None or not isinstance(job, str):
@@ -93,11 +99,13 @@ def pending(state_dir: Path) -> list[PendingRequest]:
 
 
 def answer(state_dir: Path, request_id: str, result: dict[str, Any]) -> None:
-    """Write the result of a request and remove the request itself."""
+    """Remove the request, then write its result: once a client sees the result, the
+    request is gone, and a crash between the two never runs the job a second time (the
+    waiting client notices that the daemon died)."""
     directory = requests_dir(state_dir)
-    atomic_write_json(directory / f"{request_id}{RESULT_SUFFIX}", {"version": VERSION, **result})
     with contextlib.suppress(FileNotFoundError):
         (directory / f"{request_id}{REQUEST_SUFFIX}").unlink()
+    atomic_write_json(directory / f"{request_id}{RESULT_SUFFIX}", {"version": VERSION, **result})
 
 
 def read_result(state_dir: Path, request_id: str) -> dict[str, Any] | None:

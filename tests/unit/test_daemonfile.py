@@ -100,6 +100,19 @@ def test_request_submit_pending_answer(tmp_path: Path) -> None:
     assert runrequests.read_result(tmp_path, request_id) is None
 
 
+def test_an_answered_request_is_never_pending_again(tmp_path: Path) -> None:
+    """The request is gone before its result appears; a request left beside its result
+    (a daemon stopped between the two) is not run a second time, and is cleaned up."""
+    request_id = runrequests.submit(tmp_path, "backup", NOW)
+    directory = runrequests.requests_dir(tmp_path)
+    runrequests.answer(tmp_path, request_id, {"job": "backup", "result": "success"})
+    assert sorted(p.name for p in directory.iterdir()) == [f"{request_id}.result.json"]
+    again = runrequests.submit(tmp_path, "backup", NOW)
+    (directory / f"{again}.result.json").write_text('{"version": 1, "result": "success"}')
+    assert runrequests.pending(tmp_path) == []
+    assert not (directory / f"{again}.json").exists()
+
+
 def test_unreadable_request_is_rejected(tmp_path: Path) -> None:
     """A request file that is not JSON is answered as rejected, not retried forever."""
     directory = runrequests.requests_dir(tmp_path)
