@@ -17,7 +17,7 @@ from runner import __version__
 from runner.errors import JobrunnerError
 from runner.exitcodes import CheckState, ExitCode
 from runner.options import GlobalOptions
-from runner.platform import refusal
+from runner.platform import effective_uid, refusal
 from runner.state import location
 
 
@@ -144,17 +144,22 @@ def _usage_exit(argv: list[str], code: str | int | None) -> str | int | None:
 
 
 def _apply_env_file(allow_flag: bool) -> None:
-    """Apply the env file unless someone other than root or this user could have written it
-    (then say so on stderr and ignore it; the allow option or variable uses it anyway)."""
-    path = location.ENV_FILE
-    problem = location.env_file_problem(path)
+    """Apply the env files, the user's own first (not for root), then /etc's: the
+    environment wins, then the first file that sets a variable. A file that someone other
+    than root or this user could have written is named on stderr and ignored (the allow
+    option or variable uses it anyway)."""
     allowed = allow_flag or os.environ.get(
         "JOBRUNNER_ALLOW_INSECURE_PERMISSIONS", ""
     ).strip().lower() in {"1", "true", "yes"}
-    if problem is not None and not allowed:
-        print(location.env_file_refusal(problem, path), file=sys.stderr)
-        return
-    location.apply_env_file(os.environ, path, allow_insecure=True)
+    user_file = location.user_env_file(os.environ, effective_uid())
+    for path in (user_file, location.ENV_FILE):
+        if path is None:
+            continue
+        problem = location.env_file_problem(path)
+        if problem is not None and not allowed:
+            print(location.env_file_refusal(problem, path), file=sys.stderr)
+            continue
+        location.apply_env_file(os.environ, path, allow_insecure=True)
 
 
 def _refuse(command: str, why: str) -> int:

@@ -19,6 +19,22 @@ ROOT_STATE = Path("/var/lib/jobrunner/state.json")
 STATE_VARIABLE = "JOBRUNNER_STATE_FILE"
 
 
+def user_env_file(environ: Mapping[str, str], euid: int | None) -> Path | None:
+    """`$XDG_CONFIG_HOME/jobrunner/jobrunner.env` (default `~/.config/...`) for a user other
+    than root: the file the user unit (`contrib/systemd/jobrunner-user.service`) reads, so
+    the user's own shell finds the same definitions and state. None for root or without a
+    home directory."""
+    if euid in (None, 0):
+        return None
+    config = environ.get("XDG_CONFIG_HOME", "")
+    if config and Path(config).is_absolute():
+        return Path(config) / "jobrunner" / "jobrunner.env"
+    home = environ.get("HOME", "")
+    if not home or not Path(home).is_absolute():
+        return None
+    return Path(home) / ".config" / "jobrunner" / "jobrunner.env"
+
+
 def env_file_problem(path: Path = ENV_FILE, euid: int | None = None) -> str | None:
     """Why the env file may not be trusted, or None: it or its directory is owned by a user
     who is neither root nor this process's user, or is world-writable (a directory with the
@@ -53,9 +69,10 @@ def _user_name(uid: int) -> str:
 
 def env_file_refusal(problem: str, path: Path = ENV_FILE) -> str:
     """The one-line message for an env file that is not used, with the fix."""
+    owner = "root:root" if path == ENV_FILE else "$USER"
     return (
         f"jobrunner: ignoring {path}: {problem}; its variables could change what every "
-        f"command runs. Fix: chown root:root {path} {path.parent} && chmod 644 {path} && "
+        f"command runs. Fix: chown {owner} {path} {path.parent} && chmod 644 {path} && "
         f"chmod 755 {path.parent} (or pass --allow-insecure-permissions / set "
         "JOBRUNNER_ALLOW_INSECURE_PERMISSIONS=1 in the environment to use it anyway)"
     )

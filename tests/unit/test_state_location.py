@@ -131,3 +131,40 @@ def test_the_cli_ignores_an_unsafe_env_file_and_says_how_to_fix_it(
     cli._apply_env_file(allow_flag=True)
     assert capsys.readouterr().err == ""
     assert os.environ["JOBRUNNER_TEST_FROM_ENV_FILE"] == "1"
+
+
+def test_a_users_own_env_file_comes_before_the_hosts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For a user other than root, `$XDG_CONFIG_HOME/jobrunner/jobrunner.env` (the user
+    unit's file) is read first, then /etc's; the environment wins over both. Root reads
+    only /etc's."""
+    from runner import cli
+    from runner.state import location
+
+    user_file = tmp_path / "config" / "jobrunner" / "jobrunner.env"
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text("JOBRUNNER_TEST_JOBS=/home/u/jobs\n")
+    host_file = tmp_path / "etc.env"
+    host_file.write_text("JOBRUNNER_TEST_JOBS=/srv/jobs\nJOBRUNNER_TEST_STATE=/var/s.json\n")
+    monkeypatch.setattr(location, "ENV_FILE", host_file)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for name in ("JOBRUNNER_TEST_JOBS", "JOBRUNNER_TEST_STATE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(cli, "effective_uid", lambda: 1000)
+    cli._apply_env_file(allow_flag=False)
+    assert os.environ["JOBRUNNER_TEST_JOBS"] == "/home/u/jobs"
+    assert os.environ["JOBRUNNER_TEST_STATE"] == "/var/s.json"
+
+    monkeypatch.delenv("JOBRUNNER_TEST_JOBS")
+    monkeypatch.setattr(cli, "effective_uid", lambda: 0)
+    cli._apply_env_file(allow_flag=False)
+    assert os.environ["JOBRUNNER_TEST_JOBS"] == "/srv/jobs"
+
+    home = {"HOME": "/home/u"}
+    assert location.user_env_file(home, 1000) == Path("/home/u/.config/jobrunner/jobrunner.env")
+    assert location.user_env_file({**home, "XDG_CONFIG_HOME": "rel"}, 1000) == Path(
+        "/home/u/.config/jobrunner/jobrunner.env"
+    )
+    assert location.user_env_file(home, 0) is None
+    assert location.user_env_file({}, 1000) is None
