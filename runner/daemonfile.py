@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.state.files import FILE_MODE, atomic_write_json, ensure_directory, fsync_directory
+from runner.state.procinfo import has_exited
 from runner.state.timefmt import format_instant, parse_instant
 
 DAEMON_FILE = "daemon.json"
@@ -188,17 +189,6 @@ def pid_exists(pid: int) -> bool:
         return False
     except PermissionError:
         pass
-    return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    """Whether `pid` has exited and only waits to be reaped (state Z or X in /proc/PID/stat;
-    False where there is no /proc): a daemon killed with SIGKILL under a parent that has not
-    collected it yet is dead, though signal 0 still reaches it."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_bytes()
-    except OSError:
-        return False
-    # The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-    fields = stat[stat.rfind(b")") + 2 :].split()
-    return bool(fields) and fields[0] in (b"Z", b"X")
+    # a daemon killed with SIGKILL under a parent that has not collected it yet is dead,
+    # though signal 0 still reaches it
+    return not has_exited(pid)

@@ -20,6 +20,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from runner.state.procinfo import children_of, process_state
+
 PR_SET_CHILD_SUBREAPER = 36
 MAX_ROUNDS = 8
 """Killing one escaped group can orphan more (its own escaped children); bounded repeats."""
@@ -68,7 +70,7 @@ def kill_escaped(job_group: int) -> list[Escaped]:
         if not found:
             break
         for pid in found:
-            if _group(pid) == job_group or _is_zombie(pid):
+            if _group(pid) == job_group or process_state(pid) in (None, "Z", "X"):
                 continue  # killed with the job's group, or already dead: only reap it
             killed.append(Escaped(pid, _name(pid)))
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -89,7 +91,7 @@ def _children() -> list[int]:
         try:
             pids.extend(int(word) for word in _read(f"/proc/{pid}/task/{task}/children").split())
         except FileNotFoundError:
-            return _children_by_scan()  # a kernel without CONFIG_PROC_CHILDREN
+            return children_of(pid)  # a kernel without CONFIG_PROC_CHILDREN
         except (OSError, ValueError):
             continue
     return sorted(set(pids))
@@ -97,22 +99,6 @@ def _children() -> list[int]:
 
 def _read(path: str) -> str:
     return Path(path).read_text(encoding="ascii")
-
-
-def _children_by_scan() -> list[int]:
-    """Children found by each process's parent pid (kernels without /proc/.../children)."""
-    me, found = os.getpid(), []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 1 and fields[1] == str(me):
-            found.append(int(entry.name))
-    return found
 
 
 def _session(pid: int) -> int | None:
@@ -127,14 +113,6 @@ def _group(pid: int) -> int | None:
         return os.getpgid(pid)
     except (ProcessLookupError, PermissionError):
         return None
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat[stat.rfind(")") + 2 :].startswith("Z")
 
 
 def _name(pid: int) -> str:

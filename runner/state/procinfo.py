@@ -35,29 +35,51 @@ def boot_clock_ticks() -> int:
     return int(time.clock_gettime(time.CLOCK_BOOTTIME) * clock_ticks())
 
 
-def process_start_ticks(pid: int) -> int | None:
-    """When `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat), or None."""
+def _stat_fields(pid: int | str) -> list[bytes] | None:
+    """The fields of /proc/PID/stat from the state (field 3) on, or None without one. The
+    command name (field 2) may contain spaces and parentheses: split after the last ')'."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_bytes()
     except OSError:
         return None
-    # The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-    fields = stat[stat.rfind(b")") + 2 :].split()
-    return int(fields[19]) if len(fields) > 19 else None
+    return stat[stat.rfind(b")") + 2 :].split()
+
+
+def process_start_ticks(pid: int) -> int | None:
+    """When `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat), or None."""
+    fields = _stat_fields(pid)
+    return int(fields[19]) if fields is not None and len(fields) > 19 else None
+
+
+def process_state(pid: int) -> str | None:
+    """`pid`'s state letter (`R`, `S`, `Z` for a zombie, `X` dead, ...), or None where it has
+    no /proc entry (gone, or a system without /proc)."""
+    fields = _stat_fields(pid)
+    return fields[0].decode("ascii", "replace") if fields else None
+
+
+def has_exited(pid: int) -> bool:
+    """Whether `pid` has exited and only waits to be reaped (state Z or X)."""
+    return process_state(pid) in ("Z", "X")
+
+
+def _processes() -> list[tuple[int, list[bytes]]]:
+    """Every process's pid and stat fields, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(entry.name)
+            if fields is not None and len(fields) > 2:
+                found.append((int(entry.name), fields))
+    return found
 
 
 def live_group_members(pgid: int) -> list[int]:
     """Pids of the processes in group `pgid` that are not zombies (a zombie is already dead
     and only waits for its parent, or for an init that does not reap, to collect it)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_bytes()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != b"Z":
-            members.append(int(entry.name))
-    return members
+    return [pid for pid, fields in _processes() if int(fields[2]) == pgid and fields[0] != b"Z"]
+
+
+def children_of(ppid: int) -> list[int]:
+    """Pids of the processes whose parent is `ppid` (found by scanning /proc)."""
+    return [pid for pid, fields in _processes() if int(fields[1]) == ppid]
