@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +58,48 @@ def json_stdout(done: subprocess.CompletedProcess[str]) -> Any:
             f"exit {done.returncode}; stdout is not JSON: {done.stdout[:500]!r}\n"
             f"stderr:\n{done.stderr}"
         )
+
+
+REPO = Path(__file__).resolve().parents[2]
+NOBODY = 65534
+AS_NOBODY = """
+import locale, os, sys
+import runner.commands.run
+from runner.cli import build_parser, main
+# everything imported as root: the interpreter and venv may live where nobody cannot read
+build_parser()
+os.setgroups([])
+os.setgid(65534)
+os.setuid(65534)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def run_cli_as_nobody(
+    *args: str, state_file: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Like `run_cli`, as the user nobody (the caller must be root): imports happen as root,
+    then the process drops to nobody and runs the CLI."""
+    return subprocess.run(
+        [sys.executable, "-c", AS_NOBODY, *args],
+        env={**cli_environment(state_file), "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@contextmanager
+def tree_nobody_can_read() -> Iterator[tuple[Path, Path]]:
+    """A temporary base directory that every user may enter (pytest's own is 0700), holding
+    `jobs/a.yaml` (an hourly `true`); yields (jobs directory, base)."""
+    with tempfile.TemporaryDirectory() as name:
+        base = Path(name)
+        base.chmod(0o755)
+        jobs = base / "jobs"
+        jobs.mkdir(mode=0o755)
+        (jobs / "a.yaml").write_text(
+            'kind: Job\nname: a\ntype: command\ninterval: 1h\nsettings:\n  argv: ["true"]\n'
+        )
+        yield jobs, base

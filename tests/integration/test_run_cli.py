@@ -171,22 +171,8 @@ def test_require_clean_refuses_uncommitted_definitions(repo: GitRepo, tmp_path: 
 
 def test_second_runner_gets_exit_2_or_if_idle_0(repo: GitRepo, tmp_path: Path) -> None:
     """While a run holds the lock, another run exits 2 naming the pid; --if-idle exits 0."""
-    fifo = tmp_path / "started.fifo"
-    os.mkfifo(fifo)
-    command = f'argv: ["sh", "-c", "echo started > {fifo}; exec sleep 30"]'
-    repo.write("jobs/slow.yaml", job("slow", command))
-    repo.commit()
-    state = tmp_path / "state" / "state.json"
-    env = cli_environment(state)
-    first = subprocess.Popen(
-        [sys.executable, "-m", "runner", "--jobs-dir", str(repo.path / "jobs"), "run-job", "slow"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    first = _start_slow_job(repo, tmp_path)
     try:
-        assert _read_fifo(fifo, timeout=30) == "started\n"
         second = jobrunner(repo, tmp_path, "run")
         assert second.returncode == 2
         assert str(first.pid) in second.stderr
@@ -218,21 +204,9 @@ def test_dry_run_prints_plan_and_runs_nothing(repo: GitRepo, tmp_path: Path) -> 
 def test_status_table_shows_a_running_job_as_running(repo: GitRepo, tmp_path: Path) -> None:
     """While a job runs, its LAST RESULT cell says `running` and for how long; it used to show
     the previous result (or "never ran") with the age of the running attempt."""
-    fifo = tmp_path / "started.fifo"
-    os.mkfifo(fifo)
-    repo.write("jobs/slow.yaml", job("slow", f'shell: "echo started > {fifo}; exec sleep 30"'))
-    repo.commit()
     assert jobrunner(repo, tmp_path, "run-job", "ok").returncode == 0
-    env = cli_environment(tmp_path / "state" / "state.json")
-    first = subprocess.Popen(
-        [sys.executable, "-m", "runner", "--jobs-dir", str(repo.path / "jobs"), "run-job", "slow"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    first = _start_slow_job(repo, tmp_path)
     try:
-        assert _read_fifo(fifo, timeout=30) == "started\n"
         status = jobrunner(repo, tmp_path, "status")
         assert status.returncode == 0, status.stderr
         rows = {line.split()[0]: line for line in status.stdout.splitlines() if line}
@@ -248,25 +222,14 @@ def test_status_tells_a_dead_runners_run_from_a_running_one(repo: GitRepo, tmp_p
     """After the runner was SIGKILLed during a job, `status` no longer calls the job running
     (it did until the next start, also beside "daemon: not running"): it is `unfinished`,
     and the next start records it as interrupted."""
-    fifo = tmp_path / "started.fifo"
-    os.mkfifo(fifo)
-    repo.write("jobs/slow.yaml", job("slow", f'shell: "echo started > {fifo}; exec sleep 30"'))
-    repo.commit()
-    env = cli_environment(tmp_path / "state" / "state.json")
-    runner = subprocess.Popen(
-        [sys.executable, "-m", "runner", "--jobs-dir", str(repo.path / "jobs"), "run-job", "slow"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    runner = _start_slow_job(repo, tmp_path)
     try:
-        assert _read_fifo(fifo, timeout=30) == "started\n"
         running = json_stdout(jobrunner(repo, tmp_path, "status", "--format", "json"))
         slow = next(row for row in running["jobs"] if row["job"] == "slow")
         assert (slow["running"], slow["unfinished"]) == (True, False)
     finally:
         runner.kill()
-        runner.wait(timeout=30)
+        runner.communicate(timeout=30)
     status = jobrunner(repo, tmp_path, "status")
     row = next(line for line in status.stdout.splitlines() if line.startswith("slow "))
     assert "unfinished, started " in row
@@ -290,6 +253,29 @@ def test_dry_run_names_jobs_due_only_within_the_slack(repo: GitRepo, tmp_path: P
     assert "due at " in line
     assert "within the slack" in line
     assert "due since" not in line
+
+
+def _start_slow_job(repo: GitRepo, tmp_path: Path) -> subprocess.Popen[str]:
+    """Commit a job `slow` (30 s), start `run-job slow` in the background and return it once
+    the job has told (through a FIFO) that it runs."""
+    fifo = tmp_path / "started.fifo"
+    os.mkfifo(fifo)
+    repo.write("jobs/slow.yaml", job("slow", f'shell: "echo started > {fifo}; exec sleep 30"'))
+    repo.commit()
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "runner", "--jobs-dir", str(repo.path / "jobs"), "run-job", "slow"],
+        env=cli_environment(tmp_path / "state" / "state.json"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _read_fifo(fifo, timeout=30) == "started\n"
+    except BaseException:
+        runner.kill()
+        runner.communicate(timeout=30)
+        raise
+    return runner
 
 
 def _read_fifo(path: Path, timeout: float) -> str:

@@ -9,7 +9,6 @@ import pty
 import select
 import subprocess
 import sys
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from time import monotonic
@@ -21,11 +20,16 @@ from runner.output import DEFAULT_CAP
 from runner.state import load_state
 from runner.state.recovery import is_group_alive
 from tests.gitrepo import GitRepo
-from tests.integration.cli import cli_environment, json_stdout, run_cli
+from tests.integration.cli import (
+    cli_environment,
+    json_stdout,
+    run_cli,
+    run_cli_as_nobody,
+    tree_nobody_can_read,
+)
 
 GIB = 1 << 30
 MAX_RUNNER_RSS_MIB = 100
-REPO = Path(__file__).parents[2]
 """The runner alone (interpreter, structlog, jsonschema, GitPython) peaks near 40 MiB."""
 
 
@@ -202,41 +206,16 @@ def _read_line(path: Path, timeout: float) -> str:
         os.close(fd)
 
 
-AS_NOBODY = """
-import locale, os, sys
-import runner.commands.run
-from runner.cli import build_parser, main
-# everything imported as root: the interpreter and venv may live where nobody cannot read
-build_parser()
-os.setgroups([])
-os.setgid(65534)
-os.setuid(65534)
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become an unprivileged user")
 def test_run_with_a_read_only_state_directory_says_so() -> None:
     """`jobrunner run` as a user who cannot write the state directory exits 2 with a message
     naming the directory and what to do; no traceback."""
-    with tempfile.TemporaryDirectory() as name:  # not under pytest's 0700 base: nobody reads it
-        base = Path(name)
-        base.chmod(0o755)
-        jobs = base / "jobs"
-        jobs.mkdir(mode=0o755)
-        (jobs / "a.yaml").write_text(
-            'kind: Job\nname: a\ntype: command\ninterval: 1h\nsettings:\n  argv: ["true"]\n'
-        )
+    with tree_nobody_can_read() as (jobs, base):
         state_dir = base / "state"
         state_dir.mkdir(mode=0o555)
         state_dir.chmod(0o555)
-        done = subprocess.run(
-            [sys.executable, "-c", AS_NOBODY, "--jobs-dir", str(jobs), "run"],
-            env={**cli_environment(state_dir / "state.json"), "PYTHONPATH": str(REPO)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
+        done = run_cli_as_nobody(
+            "--jobs-dir", str(jobs), "run", state_file=state_dir / "state.json"
         )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr

@@ -14,44 +14,15 @@ from pathlib import Path
 import pytest
 
 from tests.gitrepo import GIT_ENV
-from tests.integration.cli import cli_environment
-
-REPO = Path(__file__).resolve().parents[2]
-AS_NOBODY = """
-import locale, os, sys
-from runner.cli import build_parser, main
-build_parser()  # imported as root: the interpreter may live where nobody cannot read
-os.setgroups([])
-os.setgid(65534)
-os.setuid(65534)
-sys.exit(main(sys.argv[1:]))
-"""
+from tests.integration.cli import REPO, cli_environment, run_cli_as_nobody, tree_nobody_can_read
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
-
-
-def _as_nobody(jobs: Path, state: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", AS_NOBODY, "--jobs-dir", str(jobs), *args],
-        env={**cli_environment(state), "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_a_user_outside_the_group_is_told_who_may_read_the_state() -> None:
     """status, history and pause exit 2 naming the path and the group; check is UNKNOWN
     with the same advice (it said "internal error ... please report it")."""
-    with tempfile.TemporaryDirectory() as name:  # not under pytest's 0700 base
-        base = Path(name)
-        base.chmod(0o755)
-        jobs = base / "jobs"
-        jobs.mkdir(mode=0o755)
-        (jobs / "a.yaml").write_text(
-            'kind: Job\nname: a\ntype: command\ninterval: 1h\nsettings:\n  argv: ["true"]\n'
-        )
+    with tree_nobody_can_read() as (jobs, base):
         state_dir = base / "state"
         state_dir.mkdir()
         state_dir.chmod(0o750)  # root:root, as a runner's state is to a stranger
@@ -59,7 +30,7 @@ def test_a_user_outside_the_group_is_told_who_may_read_the_state() -> None:
         state.write_text(json.dumps({"version": 1, "jobs": {}}))
         state.chmod(0o640)
         results = {
-            words[0]: _as_nobody(jobs, state, *words)
+            words[0]: run_cli_as_nobody("--jobs-dir", str(jobs), *words, state_file=state)
             for words in (["status"], ["history"], ["pause"], ["check", "--mode", "cron"])
         }
     for command in ("status", "history", "pause"):
