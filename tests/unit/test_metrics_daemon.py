@@ -35,21 +35,9 @@ def test_daemon_writes_after_a_lone_run_and_at_exit(tmp_path: Path) -> None:
         period + "---\n" + JOB.format(name="probe", extra="timeperiod: later\n", settings=copy)
     )
     clock, stop = FakeClock(MONDAY), StopRequest()
-    registry = default_registry(with_plugins=False)
     with StateStore.open(tmp_path / "state" / "state.json", clock=clock) as store:
-        parts = DaemonParts(
-            store=store,
-            clock=clock,
-            inbox=FakeInbox(clock, stop_at=MONDAY + timedelta(minutes=30), stop=stop),
-            scanner=Scanner(jobs, timezone="UTC", registry=registry),
-            registry=registry,
-            notifier=FakeNotifier(),
-            memory=MemoryGuard(0, probe=FakeRss(40 << 20)),
-            stop=stop,
-            default_timeout=timedelta(minutes=5),
-            environ={"PATH": "/usr/bin:/bin", "JOBRUNNER_METRICS_FILE": str(metrics)},
-        )
-        assert Daemon(parts).serve() == 0
+        daemon = _daemon(tmp_path, clock, store, stop, run_for=timedelta(minutes=30))
+        assert daemon.serve() == 0
     stop.close()
     seen = parse((tmp_path / "seen.prom").read_text())  # as the probe job saw it at 00:10
     assert seen["jobrunner_job_runs_total"].value(job="a") == 1
@@ -61,18 +49,27 @@ def test_daemon_writes_after_a_lone_run_and_at_exit(tmp_path: Path) -> None:
     assert final["jobrunner_job_runs_total"].value(job="probe") == 1
 
 
-def _daemon(tmp_path: Path, clock: FakeClock, store: StateStore, stop: StopRequest) -> Daemon:
-    """A daemon over one hourly job with a metrics file, on `clock`."""
+def _daemon(
+    tmp_path: Path,
+    clock: FakeClock,
+    store: StateStore,
+    stop: StopRequest,
+    *,
+    run_for: timedelta = timedelta(hours=2),
+) -> Daemon:
+    """A daemon over the jobs in `tmp_path/jobs` (one hourly job `a` if there is none yet)
+    with the metrics file `tmp_path/jobrunner.prom`, on `clock`, stopping after `run_for`."""
     jobs = tmp_path / "jobs"
-    jobs.mkdir()
-    (jobs / "a.yaml").write_text(JOB.format(name="a", extra="", settings="argv: ['true']"))
+    if not jobs.exists():
+        jobs.mkdir()
+        (jobs / "a.yaml").write_text(JOB.format(name="a", extra="", settings="argv: ['true']"))
     registry = default_registry(with_plugins=False)
     metrics = tmp_path / "jobrunner.prom"
     return Daemon(
         DaemonParts(
             store=store,
             clock=clock,
-            inbox=FakeInbox(clock, stop_at=MONDAY + timedelta(hours=2), stop=stop),
+            inbox=FakeInbox(clock, stop_at=MONDAY + run_for, stop=stop),
             scanner=Scanner(jobs, timezone="UTC", registry=registry),
             registry=registry,
             notifier=FakeNotifier(),
