@@ -148,9 +148,7 @@ def _apply_env_file(allow_flag: bool) -> None:
     environment wins, then the first file that sets a variable. A file that someone other
     than root or this user could have written is named on stderr and ignored (the allow
     option or variable uses it anyway)."""
-    allowed = allow_flag or os.environ.get(
-        "JOBRUNNER_ALLOW_INSECURE_PERMISSIONS", ""
-    ).strip().lower() in {"1", "true", "yes"}
+    allowed = allow_flag or location.insecure_allowed(os.environ)
     user_file = location.user_env_file(os.environ, effective_uid())
     for path in (user_file, location.ENV_FILE):
         if path is None:

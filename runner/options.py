@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from runner.state.location import insecure_allowed
+
 DEFAULT_JOBS_DIR = "./jobs.d"
 
 
@@ -37,13 +39,11 @@ class GlobalOptions:
         """Apply the environment defaults (`JOBRUNNER_JOBS_DIR`,
         `JOBRUNNER_ALLOW_INSECURE_PERMISSIONS`) to the parsed values."""
         jobs = jobs_dir or os.environ.get("JOBRUNNER_JOBS_DIR") or DEFAULT_JOBS_DIR
-        allow_env = os.environ.get("JOBRUNNER_ALLOW_INSECURE_PERMISSIONS", "").strip().lower()
         return cls(
             jobs_dir=Path(jobs),
             state_file=Path(state_file) if state_file else None,
             timezone=timezone,
             log_format=log_format or "auto",
             verbose=verbose,
-            allow_insecure_permissions=allow_insecure_permissions
-            or allow_env in {"1", "true", "yes"},
+            allow_insecure_permissions=allow_insecure_permissions or insecure_allowed(os.environ),
         )

@@ -133,7 +133,7 @@ def resolve_state_path(
         return Path(cli_value), "--state-file"
     if environ.get(STATE_VARIABLE):
         return Path(environ[STATE_VARIABLE]), f"{STATE_VARIABLE} in the environment"
-    from_file = read_env_file(env_file, allow_insecure=_allowed(environ))
+    from_file = read_env_file(env_file, allow_insecure=insecure_allowed(environ))
     if from_file.get(STATE_VARIABLE):
         return Path(from_file[STATE_VARIABLE]), f"{STATE_VARIABLE} in {env_file}"
     state_directory = environ.get("STATE_DIRECTORY") or from_file.get("STATE_DIRECTORY")
@@ -143,8 +143,9 @@ def resolve_state_path(
     return _default_path(environ, effective_uid() if euid is None else euid)
 
 
-def _allowed(environ: Mapping[str, str]) -> bool:
-    """Whether the environment itself allows an unsafe env file."""
+def insecure_allowed(environ: Mapping[str, str]) -> bool:
+    """Whether `JOBRUNNER_ALLOW_INSECURE_PERMISSIONS` in `environ` says yes (`1`, `true`,
+    `yes`): the variable of `--allow-insecure-permissions`."""
     value = environ.get("JOBRUNNER_ALLOW_INSECURE_PERMISSIONS", "").strip().lower()
     return value in ("1", "true", "yes")
 
